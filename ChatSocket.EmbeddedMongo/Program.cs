@@ -1,0 +1,1 @@
+Console.WriteLine("ChatSocket.EmbeddedMongo: not implemented yet (issue 3).");

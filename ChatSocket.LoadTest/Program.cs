@@ -1,0 +1,1 @@
+Console.WriteLine("ChatSocket.LoadTest: not implemented yet (issue 5).");

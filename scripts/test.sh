@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a machine that has only the .NET SDK: installs what the tests need first.
+# Prints a closing line "tests: N passed, N failed, N skipped" read from the test results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The browser tests drive Debian's Chromium headless.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium (browser tests)..."
+  if [ "$(id -u)" -eq 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+results="$(pwd)/TestResults"
+rm -rf "$results"
+set +e
+dotnet test ChatSocket.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@"
+status=$?
+set -e
+
+python3 - "$results" "$status" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find(".//{*}Counters")
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
+if passed + failed == 0:
+    print("no test ran: that is a failure")
+    sys.exit(1)
+PY
+exit "$status"
