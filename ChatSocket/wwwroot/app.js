@@ -28,6 +28,8 @@
     nextClientId: 1,
     // client_msg_id -> content, so that an error about a send can say which message it was.
     pending: new Map(),
+    // Whether the reader is at the newest message; if so, the view follows new messages and resizes.
+    atBottom: true,
   };
 
   // ---- connection -------------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@
     if (!m || typeof m.id !== "string") return;
     if (ui.messages.querySelector(`li.message[data-id="${CSS.escape(m.id)}"]`)) return;
     const item = renderMessage(m);
-    const follow = live && isNearBottom();
+    const follow = live && state.atBottom;
     // Ids are fixed-width hex ObjectIds: string order is id order, which is the room's order.
     let next = null;
     for (let el = ui.messages.lastElementChild; el; el = el.previousElementSibling) {
@@ -218,10 +220,9 @@
     const li = document.createElement("li");
     li.className = "notice";
     li.textContent = text;
-    const follow = isNearBottom();
     ui.messages.append(li);
     trimLog();
-    if (follow) scrollToBottom();
+    if (state.atBottom) scrollToBottom();
   }
 
   function trimLog() {
@@ -265,11 +266,12 @@
   }
 
   function isNearBottom() {
-    return ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 80;
+    return ui.log.scrollHeight - ui.log.scrollTop - ui.log.clientHeight < 40;
   }
 
   function scrollToBottom() {
     ui.log.scrollTop = ui.log.scrollHeight;
+    state.atBottom = true;
   }
 
   // Returns a function that restores the view after content was added above it.
@@ -341,6 +343,10 @@
     document.title = "ChatSocket";
     ui.name.focus();
   });
+
+  ui.log.addEventListener("scroll", () => { state.atBottom = isNearBottom(); }, { passive: true });
+  // An error banner or the on-screen keyboard shrinks the log: keep the newest message in view.
+  new ResizeObserver(() => { if (state.atBottom) scrollToBottom(); }).observe(ui.log);
 
   ui.errors.addEventListener("keydown", (event) => {
     if (event.key === "Escape") ui.errors.replaceChildren();
