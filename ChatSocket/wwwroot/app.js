@@ -204,7 +204,10 @@
     const when = new Date(m.timestamp);
     if (!Number.isNaN(when.getTime())) {
       time.dateTime = when.toISOString();
-      time.textContent = when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      const today = when.toDateString() === new Date().toDateString();
+      time.textContent = today
+        ? when.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+        : when.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
       time.title = when.toLocaleString();
     }
     meta.append(sender, time);
