@@ -7,7 +7,7 @@ namespace ChatSocket.Tests.Browser;
 internal sealed class HeadlessBrowserTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private HeadlessBrowser _browser = null!;
+    private HeadlessBrowser? _browser;
 
     [OneTimeSetUp]
     public async Task LaunchBrowser()
@@ -17,13 +17,21 @@ internal sealed class HeadlessBrowserTests
     }
 
     [OneTimeTearDown]
-    public async Task KillBrowser() => await _browser.DisposeAsync();
+    public async Task KillBrowser()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+    }
+
+    private HeadlessBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
 
     [Test]
     [CancelAfter(30_000)]
     public async Task Typing_into_a_field_and_pressing_Enter_submits_its_form(CancellationToken cancellationToken)
     {
-        var page = await _browser.OpenPageAsync(800, 600, cancellationToken);
+        var page = await Browser.OpenPageAsync(800, 600, cancellationToken);
         const string html =
             "<form id=f><label for=q>q</label><input id=q></form><ol id=out></ol><script>" +
             "f.addEventListener('submit', e => { e.preventDefault(); const li = document.createElement('li');" +
@@ -38,7 +46,7 @@ internal sealed class HeadlessBrowserTests
 
         var lines = await page.EvaluateAsync<string[]>(
             "[...out.children].map(li => li.textContent)", cancellationToken);
-        Assert.That(lines, Is.EqualTo(new[] { "first <b>line</b>", "second" }), _browser.Diagnostics());
+        Assert.That(lines, Is.EqualTo(new[] { "first <b>line</b>", "second" }), Browser.Diagnostics());
         await page.CloseAsync(cancellationToken);
     }
 
@@ -46,7 +54,7 @@ internal sealed class HeadlessBrowserTests
     [CancelAfter(30_000)]
     public async Task A_script_that_throws_is_reported_with_its_error(CancellationToken cancellationToken)
     {
-        var page = await _browser.OpenPageAsync(800, 600, cancellationToken);
+        var page = await Browser.OpenPageAsync(800, 600, cancellationToken);
 
         Assert.That(
             async () => await page.EvaluateAsync("(() => { throw new Error('boom'); })()", cancellationToken),

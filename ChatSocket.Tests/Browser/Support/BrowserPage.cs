@@ -11,6 +11,7 @@ namespace ChatSocket.Tests.Browser.Support;
 internal sealed class BrowserPage
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly JsonSerializerOptions ScriptValues = new(JsonSerializerDefaults.Web);
 
     private readonly DevToolsConnection _connection;
     private readonly string _contextId;
@@ -86,7 +87,7 @@ internal sealed class BrowserPage
     public async Task<T> EvaluateAsync<T>(string expression, CancellationToken cancellationToken)
     {
         var value = await EvaluateAsync(expression, cancellationToken);
-        return value.Deserialize<T>() ?? throw new DevToolsException($"script returned nothing: {expression}");
+        return value.Deserialize<T>(ScriptValues) ?? throw new DevToolsException($"script returned nothing: {expression}");
     }
 
     /// <summary>Polls <paramref name="condition"/> until it is true; on timeout says what was awaited.</summary>

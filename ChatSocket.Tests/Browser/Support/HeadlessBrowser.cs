@@ -38,7 +38,13 @@ internal sealed class HeadlessBrowser : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Connection.DisposeAsync();
-        await _process.DisposeAsync();
+        try
+        {
+            await Connection.DisposeAsync();
+        }
+        finally
+        {
+            await _process.DisposeAsync();
+        }
     }
 }

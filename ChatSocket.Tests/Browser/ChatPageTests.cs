@@ -1,0 +1,111 @@
+using ChatSocket.Tests.Browser.Support;
+using ChatSocket.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Tests.Browser;
+
+/// <summary>The chat page in a real headless Chromium against the real server on a loopback port.</summary>
+[TestFixture]
+internal sealed class ChatPageTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private ChatServer? _chat;
+    private HeadlessBrowser? _browser;
+    private Uri _server = null!;
+
+    [OneTimeSetUp]
+    public async Task StartServerAndBrowser()
+    {
+        _chat = await ChatServer.StartAsync();
+        _server = _chat.BaseUri;
+        using var launch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        _browser = await HeadlessBrowser.LaunchAsync(launch.Token);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopBrowserAndServer()
+    {
+        try
+        {
+            if (_browser is not null)
+            {
+                await _browser.DisposeAsync();
+            }
+        }
+        finally
+        {
+            if (_chat is not null)
+            {
+                await _chat.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Two_pages_in_one_room_show_both_messages_in_the_same_order_and_the_member_count(
+        CancellationToken cancellationToken)
+    {
+        var room = UniqueRoom();
+        var alice = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        var bob = new ChatPage(await Browser.OpenPageAsync(390, 760, cancellationToken), Deadline);
+        await alice.JoinAsync(_server, "alice", room, cancellationToken);
+        await bob.JoinAsync(_server, "bob", room, cancellationToken);
+        await alice.WaitForMemberCountAsync(2, cancellationToken);
+        await bob.WaitForMemberCountAsync(2, cancellationToken);
+
+        // Both send before either waits, so the room, not the test, decides the order both pages must agree on.
+        await alice.SendAsync("hello from alice <b>not bold</b>", cancellationToken);
+        await bob.SendAsync("hi alice, bob here", cancellationToken);
+        await alice.WaitForMessageCountAsync(2, cancellationToken);
+        await bob.WaitForMessageCountAsync(2, cancellationToken);
+
+        var seenByAlice = await alice.MessagesAsync(cancellationToken);
+        var seenByBob = await bob.MessagesAsync(cancellationToken);
+        var diagnostics = Browser.Diagnostics();
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                seenByAlice.Select(m => (m.Sender, m.Content)),
+                Is.EquivalentTo(new[] { ("alice", "hello from alice <b>not bold</b>"), ("bob", "hi alice, bob here") }),
+                diagnostics);
+            Assert.That(seenByBob, Is.EqualTo(seenByAlice), diagnostics);
+            Assert.That(seenByAlice.Select(m => m.Id), Is.Ordered.Using<string>(StringComparer.Ordinal), diagnostics);
+            Assert.That(seenByAlice.Select(m => m.Time), Has.All.Not.Empty, diagnostics);
+        });
+        Assert.That(await alice.NoticesAsync(cancellationToken), Does.Contain("bob joined"), diagnostics);
+
+        await bob.Page.CloseAsync(cancellationToken);
+        await alice.WaitForMemberCountAsync(1, cancellationToken);
+        Assert.That(await alice.NoticesAsync(cancellationToken), Does.Contain("bob left"), Browser.Diagnostics());
+        await alice.Page.CloseAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task An_over_long_message_shows_the_servers_error_and_the_page_still_sends(
+        CancellationToken cancellationToken)
+    {
+        var carol = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        await carol.JoinAsync(_server, "carol", UniqueRoom(), cancellationToken);
+
+        var limit = _chat!.GetRequiredService<IOptions<ChatOptions>>().Value.MaxContentLength;
+        await carol.SendAsync(new string('x', limit + 1), cancellationToken);
+        await carol.WaitForErrorAsync("bad_request", cancellationToken);
+        await carol.SendAsync("short enough", cancellationToken);
+        await carol.WaitForMessageCountAsync(1, cancellationToken);
+
+        var messages = await carol.MessagesAsync(cancellationToken);
+        var errors = await carol.ErrorsAsync(cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(messages.Select(m => (m.Sender, m.Content)), Is.EqualTo(new[] { ("carol", "short enough") }));
+            Assert.That(errors, Has.Exactly(1).StartWith("bad_request: ").And.Contains("was not sent"));
+        });
+        await carol.Page.CloseAsync(cancellationToken);
+    }
+
+    private HeadlessBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
+
+    private static string UniqueRoom() => $"browser-{Guid.NewGuid():N}"[..20];
+}
