@@ -105,6 +105,43 @@ internal sealed class ChatPageTests
         await carol.Page.CloseAsync(cancellationToken);
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Load_older_pages_back_through_history_in_room_order(CancellationToken cancellationToken)
+    {
+        var room = UniqueRoom();
+        // Two senders, each within the default burst of the rate limit, write more than one history page.
+        var sent = new List<string>();
+        foreach (var (user, count) in new[] { ("erin", 35), ("frank", 30) })
+        {
+            await using var writer = await _chat!.ConnectAndJoinAsync(user, room);
+            var batch = Enumerable.Range(sent.Count, count).Select(i => $"message {i:00}").ToArray();
+            foreach (var content in batch)
+            {
+                await writer.SendJsonAsync(new { type = "send", room_id = room, content });
+            }
+
+            await writer.ReceiveMessagesAsync(room, count);
+            sent.AddRange(batch);
+        }
+
+        var grace = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        await grace.JoinAsync(_server, "grace", room, cancellationToken);
+        await grace.WaitForMessageCountAsync(50, cancellationToken);
+        var firstPage = await grace.MessagesAsync(cancellationToken);
+        await grace.LoadOlderAsync(cancellationToken);
+        await grace.WaitForMessageCountAsync(sent.Count, cancellationToken);
+
+        var all = await grace.MessagesAsync(cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(firstPage.Select(m => m.Content), Is.EqualTo(sent.TakeLast(50)), Browser.Diagnostics());
+            Assert.That(all.Select(m => m.Content), Is.EqualTo(sent), Browser.Diagnostics());
+        });
+        Assert.That(await grace.CanLoadOlderAsync(cancellationToken), Is.False);
+        await grace.Page.CloseAsync(cancellationToken);
+    }
+
     private HeadlessBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
 
     private static string UniqueRoom() => $"browser-{Guid.NewGuid():N}"[..20];

@@ -32,6 +32,21 @@ internal sealed class ChatPage(BrowserPage page, TimeSpan deadline)
         await Page.PressEnterAsync(cancellationToken);
     }
 
+    /// <summary>Waits for the "load older" button, focuses it and presses Enter, as a keyboard user would.</summary>
+    public async Task LoadOlderAsync(CancellationToken cancellationToken)
+    {
+        await Page.WaitForAsync(
+            "(b => b.checkVisibility() && !b.disabled)(document.getElementById('load-older'))",
+            "the load older button",
+            deadline,
+            cancellationToken);
+        await Page.FocusAsync("#load-older", cancellationToken);
+        await Page.PressEnterAsync(cancellationToken);
+    }
+
+    public Task<bool> CanLoadOlderAsync(CancellationToken cancellationToken) =>
+        Page.EvaluateAsync<bool>("document.getElementById('load-older').checkVisibility()", cancellationToken);
+
     public Task<ShownMessage[]> MessagesAsync(CancellationToken cancellationToken) =>
         Page.EvaluateAsync<ShownMessage[]>(
             "[...document.querySelectorAll('#messages li.message')].map(li => ({ id: li.dataset.id, " +
