@@ -142,6 +142,38 @@ internal sealed class ChatPageTests
         await grace.Page.CloseAsync(cancellationToken);
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task A_connection_the_server_closes_shows_its_code_and_Reconnect_rejoins_with_history(
+        CancellationToken cancellationToken)
+    {
+        var room = UniqueRoom();
+        var heidi = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        await heidi.JoinAsync(_server, "heidi", room, cancellationToken);
+        await heidi.SendAsync("before the drop", cancellationToken);
+        await heidi.WaitForMessageCountAsync(1, cancellationToken);
+
+        // A frame past the size limit is closed with 1009 (message too big), not answered.
+        var maxBytes = _chat!.GetRequiredService<IOptions<ChatOptions>>().Value.MaxMessageBytes;
+        await heidi.SendAsync(new string('x', maxBytes + 1), cancellationToken);
+        await heidi.WaitForStatusAsync("closed", cancellationToken);
+        var closed = await heidi.StatusAsync(cancellationToken);
+
+        await heidi.Page.FocusAsync("#reconnect", cancellationToken);
+        await heidi.Page.PressEnterAsync(cancellationToken);
+        // The rejoin empties the log, so the message shown afterwards came back as history.
+        await heidi.WaitUntilJoinedAsync(cancellationToken);
+        await heidi.WaitForMessageCountAsync(1, cancellationToken);
+
+        var messages = await heidi.MessagesAsync(cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(closed[1], Does.Contain("1009"), Browser.Diagnostics());
+            Assert.That(messages.Select(m => m.Content), Is.EqualTo(new[] { "before the drop" }));
+        });
+        await heidi.Page.CloseAsync(cancellationToken);
+    }
+
     private HeadlessBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
 
     private static string UniqueRoom() => $"browser-{Guid.NewGuid():N}"[..20];

@@ -21,6 +21,8 @@
 
   const state = {
     socket: null,
+    // Set by the server's "joined"; until then a send would only earn not_in_room.
+    joined: false,
     user: "",
     room: "",
     hasMore: false,
@@ -36,6 +38,7 @@
 
   function connect() {
     closeSocket();
+    state.joined = false;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const url = `${scheme}//${location.host}/ws?user=${encodeURIComponent(state.user)}`;
     setStatus("connecting", "Connecting…");
@@ -60,6 +63,7 @@
     socket.addEventListener("close", (event) => {
       if (state.socket !== socket) return;
       state.socket = null;
+      state.joined = false;
       const reason = event.reason ? `: ${event.reason}` : "";
       setStatus("closed", `Disconnected (${event.code}${reason})`);
     });
@@ -84,11 +88,15 @@
   function setStatus(kind, text) {
     ui.status.dataset.state = kind;
     ui.status.textContent = text;
-    const open = kind === "open";
-    ui.message.disabled = !open;
-    ui.send.disabled = !open;
     ui.reconnect.hidden = kind !== "closed";
+    updateComposer();
     updateLoadOlder();
+  }
+
+  function updateComposer() {
+    const ready = state.joined && !!state.socket && state.socket.readyState === WebSocket.OPEN;
+    ui.message.disabled = !ready;
+    ui.send.disabled = !ready;
   }
 
   // ---- incoming frames --------------------------------------------------------------------------------------
@@ -109,7 +117,9 @@
         ui.messages.replaceChildren();
         state.hasMore = false;
         state.loadingOlder = false;
+        state.joined = true;
         setMembers(frame.members);
+        updateComposer();
         ui.message.focus();
         break;
       case "history":

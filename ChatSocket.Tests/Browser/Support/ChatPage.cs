@@ -15,14 +15,18 @@ internal sealed class ChatPage(BrowserPage page, TimeSpan deadline)
         await Page.FillAsync("#name", name, cancellationToken);
         await Page.FillAsync("#room", room, cancellationToken);
         await Page.PressEnterAsync(cancellationToken);
-        await Page.WaitForAsync(
+        await WaitUntilJoinedAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until the server has confirmed the join: only then does the page enable and focus the composer.</summary>
+    public Task WaitUntilJoinedAsync(CancellationToken cancellationToken) =>
+        Page.WaitForAsync(
             "document.getElementById('status').dataset.state === 'open' && " +
-            "document.getElementById('member-count').textContent !== '0' && " +
+            "!document.getElementById('message').disabled && " +
             "document.activeElement === document.getElementById('message')",
-            $"{name} to join {room}",
+            "the page to join its room",
             deadline,
             cancellationToken);
-    }
 
     /// <summary>Types into the message field and presses Enter.</summary>
     public async Task SendAsync(string text, CancellationToken cancellationToken)
@@ -46,6 +50,18 @@ internal sealed class ChatPage(BrowserPage page, TimeSpan deadline)
 
     public Task<bool> CanLoadOlderAsync(CancellationToken cancellationToken) =>
         Page.EvaluateAsync<bool>("document.getElementById('load-older').checkVisibility()", cancellationToken);
+
+    /// <summary>The connection indicator: its state (idle, connecting, open, closed) and its text.</summary>
+    public Task<string[]> StatusAsync(CancellationToken cancellationToken) =>
+        Page.EvaluateAsync<string[]>(
+            "(s => [s.dataset.state, s.textContent])(document.getElementById('status'))", cancellationToken);
+
+    public Task WaitForStatusAsync(string state, CancellationToken cancellationToken) =>
+        Page.WaitForAsync(
+            $"document.getElementById('status').dataset.state === {BrowserPage.Js(state)}",
+            $"the connection status {state}",
+            deadline,
+            cancellationToken);
 
     public Task<ShownMessage[]> MessagesAsync(CancellationToken cancellationToken) =>
         Page.EvaluateAsync<ShownMessage[]>(
