@@ -47,8 +47,8 @@ internal sealed class ChatPageTests
         CancellationToken cancellationToken)
     {
         var room = UniqueRoom();
-        var alice = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
-        var bob = new ChatPage(await Browser.OpenPageAsync(390, 760, cancellationToken), Deadline);
+        var alice = await OpenPageAsync(1024, 768, cancellationToken);
+        var bob = await OpenPageAsync(390, 760, cancellationToken);
         await alice.JoinAsync(_server, "alice", room, cancellationToken);
         await bob.JoinAsync(_server, "bob", room, cancellationToken);
         await alice.WaitForMemberCountAsync(2, cancellationToken);
@@ -86,7 +86,7 @@ internal sealed class ChatPageTests
     public async Task An_over_long_message_shows_the_servers_error_and_the_page_still_sends(
         CancellationToken cancellationToken)
     {
-        var carol = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        var carol = await OpenPageAsync(1024, 768, cancellationToken);
         await carol.JoinAsync(_server, "carol", UniqueRoom(), cancellationToken);
 
         var limit = _chat!.GetRequiredService<IOptions<ChatOptions>>().Value.MaxContentLength;
@@ -125,7 +125,7 @@ internal sealed class ChatPageTests
             sent.AddRange(batch);
         }
 
-        var grace = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        var grace = await OpenPageAsync(1024, 768, cancellationToken);
         await grace.JoinAsync(_server, "grace", room, cancellationToken);
         await grace.WaitForMessageCountAsync(50, cancellationToken);
         var firstPage = await grace.MessagesAsync(cancellationToken);
@@ -148,7 +148,7 @@ internal sealed class ChatPageTests
         CancellationToken cancellationToken)
     {
         var room = UniqueRoom();
-        var heidi = new ChatPage(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        var heidi = await OpenPageAsync(1024, 768, cancellationToken);
         await heidi.JoinAsync(_server, "heidi", room, cancellationToken);
         await heidi.SendAsync("before the drop", cancellationToken);
         await heidi.WaitForMessageCountAsync(1, cancellationToken);
@@ -173,6 +173,10 @@ internal sealed class ChatPageTests
         });
         await heidi.Page.CloseAsync(cancellationToken);
     }
+
+    /// <summary>A chat page in its own browser context; narrow widths get the phone layout.</summary>
+    private async Task<ChatPage> OpenPageAsync(int width, int height, CancellationToken cancellationToken) =>
+        new(await Browser.OpenPageAsync(width, height, cancellationToken), Deadline);
 
     private HeadlessBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
 
