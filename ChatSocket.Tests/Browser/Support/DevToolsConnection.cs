@@ -78,9 +78,9 @@ internal sealed class DevToolsConnection : IAsyncDisposable
 
             return await answer.Task.WaitAsync(CommandDeadline, cancellationToken);
         }
-        catch (TimeoutException)
+        catch (TimeoutException e)
         {
-            throw new TimeoutException($"DevTools command {method} got no answer within {CommandDeadline}");
+            throw new TimeoutException($"DevTools command {method} got no answer within {CommandDeadline}", e);
         }
         finally
         {
@@ -153,6 +153,11 @@ internal sealed class DevToolsConnection : IAsyncDisposable
         {
             // The browser went away (killed in teardown, or crashed): fail whatever is still waiting.
             ended = new DevToolsException($"the DevTools connection failed: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            // Not the protocol we speak: stop here rather than let commands wait for answers that cannot be read.
+            ended = new DevToolsException($"the browser sent something that is not JSON: {e.Message}");
         }
 
         foreach (var waiting in _pending.Values)
