@@ -194,7 +194,8 @@
       else break;
     }
     ui.messages.insertBefore(item, next);
-    trimLog();
+    // Only live traffic trims: pages the reader asked for stay until newer messages push them out.
+    if (live) trimLog();
     if (follow) scrollToBottom();
   }
 
