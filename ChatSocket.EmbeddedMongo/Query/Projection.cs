@@ -125,22 +125,30 @@ internal sealed class Projection
                 result.Add("_id", id);
             }
 
-            foreach (var element in _spec)
+            // Included fields keep the document's order; computed fields follow in the projection's order.
+            foreach (var field in document)
             {
-                if (element.Name == "_id" && (element.Value.IsBoolean || element.Value.IsNumeric))
+                if (field.Name == "_id")
                 {
                     continue;
                 }
 
-                if (element.Value.IsBoolean || element.Value.IsNumeric)
+                foreach (var element in _spec)
                 {
-                    var segments = element.Name.Split('.');
-                    if (PathValues.GetExact(document, segments) is { } value)
+                    if (IsFlag(element.Value) && FieldSet.TopLevel(element.Name) == field.Name)
                     {
-                        SetPath(result, segments, value);
+                        var segments = element.Name.Split('.');
+                        if (PathValues.GetExact(document, segments) is { } value)
+                        {
+                            SetPath(result, segments, value);
+                        }
                     }
                 }
-                else if (ExpressionEvaluator.Evaluate(element.Value, document) is { } computed)
+            }
+
+            foreach (var element in _spec)
+            {
+                if (!IsFlag(element.Value) && ExpressionEvaluator.Evaluate(element.Value, document) is { } computed)
                 {
                     SetPath(result, element.Name.Split('.'), computed);
                 }
@@ -162,6 +170,8 @@ internal sealed class Projection
 
         return result;
     }
+
+    private static bool IsFlag(BsonValue value) => value.IsBoolean || value.IsNumeric;
 
     public static void SetPath(BsonDocument target, string[] segments, BsonValue value)
     {
