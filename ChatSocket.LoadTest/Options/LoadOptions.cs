@@ -114,6 +114,9 @@ internal sealed class LoadOptions
     /// <summary>Total client connections of a run/max-rate workload.</summary>
     public int TotalClients => Rooms * ClientsPerRoom;
 
+    /// <summary>A copy that a mode can adjust without changing the caller's options.</summary>
+    public LoadOptions Clone() => (LoadOptions)MemberwiseClone();
+
     /// <summary>Checks the options; returns the problems found (empty when valid).</summary>
     public IReadOnlyList<string> Validate()
     {
