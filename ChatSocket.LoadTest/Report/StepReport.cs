@@ -47,6 +47,10 @@ internal sealed record StepReport
     [JsonPropertyName("delivered_total")]
     public long DeliveredTotal { get; init; }
 
+    /// <summary>Received / expected (the bench method fails a run under 0.999).</summary>
+    [JsonPropertyName("delivered_ratio")]
+    public double DeliveredRatio { get; init; }
+
     /// <summary>Expected minus received after the drain.</summary>
     [JsonPropertyName("lost")]
     public long Lost { get; init; }

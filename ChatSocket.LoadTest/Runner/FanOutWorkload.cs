@@ -224,6 +224,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             DeliveredPerSecond = Math.Round(measured.Delivered / seconds, 1),
             ExpectedTotal = expected,
             DeliveredTotal = stepTotals.Delivered,
+            DeliveredRatio = expected > 0 ? Math.Round((double)stepTotals.Delivered / expected, 6) : 0,
             Lost = lost,
             Duplicates = duplicates,
             OutOfOrder = outOfOrder,
