@@ -22,6 +22,9 @@ WARMUP=${WARMUP:-5s}
 SERVER_WARMUP=${SERVER_WARMUP:-10s}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-18000}
 OUT=${OUT:-/tmp/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
+# PIN=0: the unpinned variant the method also asks for (server and generator share both cores).
+PIN=${PIN:-1}
+if [ "$PIN" = 1 ]; then server_cpu="taskset -c 0"; generator_cpu="taskset -c 1"; else server_cpu=""; generator_cpu=""; fi
 mkdir -p "$OUT"
 
 echo "building Release..."
@@ -33,7 +36,7 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r)"
   echo "dotnet: $(dotnet --version)"
   echo "load before: $(cat /proc/loadavg)"
-  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP"
+  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN"
 } > "$OUT/conditions.txt"
 
 port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket) echo 5000 ;; esac; }
@@ -46,10 +49,10 @@ start_server() {
   if [ "$name" = chatsocket ]; then
     # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
     Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
-      taskset -c 0 dotnet "$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
+      $server_cpu dotnet "$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
       --urls "http://127.0.0.1:$port" --contentRoot "$root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
   else
-    taskset -c 0 "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
+    $server_cpu "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
   fi
   server_pid=$!
   for _ in $(seq 1 300); do
@@ -83,7 +86,7 @@ generate() { # name label args...
   local name=$1 label=$2
   shift 2
   echo "$(date -u +%T) $name $label"
-  taskset -c 1 dotnet "$lt" --url "ws://127.0.0.1:$(port_of "$name")/ws" --protocol "$(protocol_of "$name")" \
+  $generator_cpu dotnet "$lt" --url "ws://127.0.0.1:$(port_of "$name")/ws" --protocol "$(protocol_of "$name")" \
     --server-pid "$server_pid" --json "$OUT/$name-$label.json" "$@" > "$OUT/$name-$label.log" 2>&1 || true
   grep -E '^   (latency|correctness)|^idle:|^join storm|^max sustainable' "$OUT/$name-$label.log" | sed 's/^/    /' || true
 }
