@@ -1,5 +1,6 @@
 using ChatSocket.LoadTest.Client;
 using ChatSocket.LoadTest.Metrics;
+using ChatSocket.LoadTest.Options;
 using ChatSocket.LoadTest.Protocol;
 
 namespace ChatSocket.LoadTest.Runner;
@@ -128,6 +129,13 @@ internal sealed class LoadClient : IFrameHandler
     /// <inheritdoc />
     public void OnText(ReadOnlySpan<byte> payload, long receivedTicks)
     {
+        if (_state.Options.Protocol == WireProtocol.Raw)
+        {
+            // Raw peers send nothing but the broadcast frames: look for the marker once.
+            OnDelivery(payload, receivedTicks);
+            return;
+        }
+
         switch (ServerFrames.Classify(payload, _state.Options.Protocol))
         {
             case ServerFrameKind.Delivery:
