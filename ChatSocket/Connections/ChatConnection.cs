@@ -196,6 +196,9 @@ internal sealed class ChatConnection
                     return;
                 case WebSocketReadKind.EndOfStream:
                     return;
+                default:
+                    // A pong, or text after our close frame: only the activity counts.
+                    break;
             }
         }
     }

@@ -9,6 +9,9 @@ internal enum WebSocketReadKind
     /// <summary>A ping; its payload must be echoed in a pong.</summary>
     Ping,
 
+    /// <summary>A pong (an answer to a keep-alive ping): nothing to do but note the activity.</summary>
+    Pong,
+
     /// <summary>The peer's close frame.</summary>
     Close,
 

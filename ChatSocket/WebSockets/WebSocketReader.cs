@@ -34,8 +34,7 @@ internal sealed class WebSocketReader(Stream stream, int maxMessageBytes) : IDis
     }
 
     /// <summary>
-    /// Returns the next text message, ping or close. Pongs are consumed silently (the caller sees activity through
-    /// its own clock). The returned payload is valid until the next call.
+    /// Returns the next text message, ping, pong or close. The returned payload is valid until the next call.
     /// </summary>
     public async ValueTask<WebSocketReadResult> ReadAsync(CancellationToken cancellationToken)
     {
@@ -166,7 +165,8 @@ internal sealed class WebSocketReader(Stream stream, int maxMessageBytes) : IDis
                 result = new WebSocketReadResult(WebSocketReadKind.Ping, payload, 0);
                 return Step.Result;
             case WebSocketOpcode.Pong:
-                return Step.Consumed;
+                result = new WebSocketReadResult(WebSocketReadKind.Pong, payload, 0);
+                return Step.Result;
             case WebSocketOpcode.Close:
                 result = new WebSocketReadResult(WebSocketReadKind.Close, payload, ReadCloseCode(payload.Span));
                 return Step.Result;
