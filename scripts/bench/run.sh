@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Reproduces the runs of docs/BENCHMARKS.md (fan-out and peers sections).
+#
+# For each round and each server: start the server pinned to core 0, one discarded warm-up run, then the measured
+# workloads with the generator pinned to core 1; stop the server. Idle and join-storm run once per server, after the
+# rounds. Every run writes JSON (ChatSocket.LoadTest's --json) into $OUT; summarize.py turns them into the tables.
+#
+#   scripts/bench/run.sh                          # everything, 3 rounds
+#   ROUNDS=1 SERVERS="uws chatsocket" WORKLOADS="fanout" scripts/bench/run.sh
+#
+# Needs: the peer kit copied to $BENCH with its packages installed (cp -r ../shared/bench /tmp/bench; cd /tmp/bench;
+# npm install), Debian's golang-go + golang-github-gorilla-websocket-dev for gorilla, a 2-core Linux machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH=${BENCH:-/tmp/bench}
+ROUNDS=${ROUNDS:-3}
+SERVERS=${SERVERS:-"uws bun chatsocket node-ws gorilla"}
+WORKLOADS=${WORKLOADS:-"fanout rooms10 rooms200"}
+EXTRAS=${EXTRAS-"idle joinstorm"}
+DURATION=${DURATION:-15s}
+WARMUP=${WARMUP:-5s}
+SERVER_WARMUP=${SERVER_WARMUP:-10s}
+IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-18000}
+OUT=${OUT:-/tmp/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
+# PIN=0: the unpinned variant the method also asks for (server and generator share both cores).
+PIN=${PIN:-1}
+if [ "$PIN" = 1 ]; then server_cpu="taskset -c 0"; generator_cpu="taskset -c 1"; else server_cpu=""; generator_cpu=""; fi
+mkdir -p "$OUT"
+
+echo "building Release..."
+dotnet build "$root/ChatSocket.sln" -c Release -v q -nologo | tail -1
+lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
+{
+  echo "date: $(date -u +%FT%TZ)"
+  echo "commit: $(git -C "$root" rev-parse HEAD)"
+  echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r)"
+  echo "dotnet: $(dotnet --version)"
+  echo "load before: $(cat /proc/loadavg)"
+  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN"
+} > "$OUT/conditions.txt"
+
+port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket) echo 5000 ;; esac; }
+protocol_of() { [ "$1" = chatsocket ] && echo chatsocket || echo raw; }
+
+server_pid=""
+start_server() {
+  local name=$1 port
+  port=$(port_of "$name")
+  if [ "$name" = chatsocket ]; then
+    # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
+    Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
+      $server_cpu dotnet "$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
+      --urls "http://127.0.0.1:$port" --contentRoot "$root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
+  else
+    $server_cpu "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
+  fi
+  server_pid=$!
+  for _ in $(seq 1 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "$name did not start (see $OUT/$name.server.log)" >&2
+  return 1
+}
+
+stop_server() {
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+  fi
+  sleep 1
+}
+trap stop_server EXIT
+
+workload_args() {
+  case $1 in
+    fanout)   echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 800" ;;     # 800k deliveries/s
+    rooms10)  echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" ;;    # 400k deliveries/s
+    rooms200) echo "--rooms 200 --clients-per-room 25 --senders-per-room 2 --rate 8000" ;;     # 200k deliveries/s
+    maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 8" ;;
+  esac
+}
+
+generate() { # name label args...
+  local name=$1 label=$2
+  shift 2
+  echo "$(date -u +%T) $name $label"
+  $generator_cpu dotnet "$lt" --url "ws://127.0.0.1:$(port_of "$name")/ws" --protocol "$(protocol_of "$name")" \
+    --server-pid "$server_pid" --json "$OUT/$name-$label.json" "$@" > "$OUT/$name-$label.log" 2>&1 || true
+  grep -E '^   (latency|correctness)|^idle:|^join storm|^max sustainable' "$OUT/$name-$label.log" | sed 's/^/    /' || true
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for name in $SERVERS; do
+    start_server "$name"
+    # Discarded: brings a .NET server's hot path to its optimised JIT tier (and the peers' caches) before measuring.
+    generate "$name" "warmup-r$round" $(workload_args fanout) --duration "$SERVER_WARMUP" --warmup 0s --drain 5s
+    for workload in $WORKLOADS; do
+      generate "$name" "$workload-r$round" $(workload_args "$workload") --duration "$DURATION" --warmup "$WARMUP" --drain 10s
+    done
+    stop_server
+  done
+done
+
+for extra in $EXTRAS; do
+  for name in $SERVERS; do
+    start_server "$name"
+    case $extra in
+      idle) generate "$name" idle --mode idle --connections "$IDLE_CONNECTIONS" --idle-warmup-connections 100 \
+              --rooms $((IDLE_CONNECTIONS / 100)) --duration 10s --source-ips 127.0.0.1-127.0.0.8 --connect-concurrency 100 ;;
+      joinstorm) generate "$name" joinstorm --mode join-storm --clients 2000 --history 50 ;;
+      maxrate) generate "$name" maxrate $(workload_args maxrate) --duration 10s --warmup 5s --drain 10s ;;
+    esac
+    stop_server
+  done
+done
+
+echo "load after: $(cat /proc/loadavg)" >> "$OUT/conditions.txt"
+python3 "$root/scripts/bench/summarize.py" "$OUT" | tee "$OUT/summary.md"
