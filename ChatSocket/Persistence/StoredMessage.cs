@@ -1,0 +1,31 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+
+namespace ChatSocket.Persistence;
+
+/// <summary>
+/// One chat message as stored in the <c>messages</c> collection (the seed's flat schema). The <see cref="Id"/> is the
+/// message id clients see; ObjectIds grow with time, so sorting by <c>_id</c> is the room's order.
+/// </summary>
+internal sealed class StoredMessage
+{
+    [BsonId]
+    public required ObjectId Id { get; init; }
+
+    [BsonElement("room_id")]
+    public required string RoomId { get; init; }
+
+    [BsonElement("timestamp")]
+    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+    public required DateTime Timestamp { get; init; }
+
+    [BsonElement("sender")]
+    public required string Sender { get; init; }
+
+    [BsonElement("content")]
+    public required string Content { get; init; }
+
+    [BsonElement("client_msg_id")]
+    [BsonIgnoreIfNull]
+    public string? ClientMsgId { get; init; }
+}
