@@ -1,7 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health/live", () => TypedResults.Ok());
-app.Run();
+using ChatSocket;
+
+await ChatSocketApp.Create(args).RunAsync();
 
 /// <summary>Entry point, public so that tests can host the real application.</summary>
 public partial class Program;

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace ChatSocket.Tests.Support;
+
+/// <summary>
+/// The real ChatSocket application (Kestrel, all middleware and services) on <c>http://127.0.0.1:0</c>, for
+/// integration tests. Start one with <see cref="StartAsync"/>, optionally overriding configuration keys
+/// (<c>["Chat:SendQueueCapacity"] = "8"</c>); connect clients with <see cref="ConnectAsync"/>; dispose it (or call
+/// <see cref="StopAsync"/> to test shutdown). Content root is the ChatSocket project, so <c>wwwroot</c> is served.
+/// </summary>
+internal sealed class ChatServer : IAsyncDisposable
+{
+    /// <summary>The deadline every wait in the tests uses unless it says otherwise.</summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    private readonly WebApplication _app;
+    private bool _stopped;
+
+    private ChatServer(WebApplication app, Uri baseUri)
+    {
+        _app = app;
+        BaseUri = baseUri;
+        WebSocketUri = new UriBuilder(baseUri) { Scheme = "ws", Path = "/ws" }.Uri;
+    }
+
+    /// <summary><c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary><c>ws://127.0.0.1:PORT/ws</c>.</summary>
+    public Uri WebSocketUri { get; }
+
+    /// <summary>The application's services (registries, metrics, options).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The ChatSocket project directory (content root), found from the test's output directory.</summary>
+    public static string ProjectDirectory { get; } = FindProjectDirectory();
+
+    /// <summary>Starts the application; <paramref name="settings"/> override configuration keys.</summary>
+    public static async Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = ChatSocketApp.Create(
+            ["--urls", "http://127.0.0.1:0", "--contentRoot", ProjectDirectory],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            });
+        await app.StartAsync().WaitAsync(Deadline);
+        return new ChatServer(app, new Uri(app.Urls.First()));
+    }
+
+    /// <summary>The WebSocket URI with the optional <c>user</c> and <c>room</c> query parameters.</summary>
+    public Uri WebSocketUriFor(string? user = null, string? room = null)
+    {
+        var query = new List<string>();
+        if (user is not null)
+        {
+            query.Add("user=" + Uri.EscapeDataString(user));
+        }
+
+        if (room is not null)
+        {
+            query.Add("room=" + Uri.EscapeDataString(room));
+        }
+
+        return new UriBuilder(WebSocketUri) { Query = string.Join('&', query) }.Uri;
+    }
+
+    /// <summary>Connects a <see cref="ChatClient"/> (a real <see cref="System.Net.WebSockets.ClientWebSocket"/>).</summary>
+    public Task<ChatClient> ConnectAsync(string? user = null, string? room = null, ChatClientOptions? options = null) =>
+        ChatClient.ConnectAsync(WebSocketUriFor(user, room), options);
+
+    /// <summary>A client connected and joined to <paramref name="room"/> (its <c>joined</c> and <c>history</c> consumed).</summary>
+    public async Task<ChatClient> ConnectAndJoinAsync(string user, string room)
+    {
+        var client = await ConnectAsync(user);
+        await client.SendJsonAsync(new { type = "join", room_id = room });
+        await client.ReceiveTypeAsync("joined", room);
+        await client.ReceiveTypeAsync("history", room);
+        return client;
+    }
+
+    /// <summary>An HTTP client for <see cref="BaseUri"/>.</summary>
+    public HttpClient CreateHttpClient() => new() { BaseAddress = BaseUri, Timeout = Deadline };
+
+    /// <summary>GET a JSON document.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var http = CreateHttpClient();
+        var body = await http.GetStringAsync(path).WaitAsync(Deadline);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    /// <summary>A service of the running application.</summary>
+    public T GetRequiredService<T>()
+        where T : notnull => _app.Services.GetRequiredService<T>();
+
+    /// <summary>Stops the host the way SIGTERM does (connections get 1001).</summary>
+    public async Task StopAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private static string FindProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ChatSocket.sln")))
+            {
+                return Path.Combine(directory.FullName, "ChatSocket");
+            }
+        }
+
+        throw new InvalidOperationException("ChatSocket.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+
+namespace ChatSocket;
+
+/// <summary>
+/// Counters of the chat server, published on the <c>ChatSocket</c> meter (names documented in README.md) and also
+/// readable as totals (tests, the load report).
+/// </summary>
+internal sealed class ChatMetrics
+{
+    /// <summary>Name of the meter.</summary>
+    public const string MeterName = "ChatSocket";
+
+    private readonly Counter<long> _accepted;
+    private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _rejected;
+    private long _acceptedTotal;
+    private long _slowConsumersTotal;
+
+    public ChatMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _accepted = meter.CreateCounter<long>("chatsocket.messages.accepted", description: "Chat messages accepted and broadcast.");
+        _slowConsumers = meter.CreateCounter<long>("chatsocket.connections.slow_consumers", description: "Connections closed with 1013 because their send queue was full.");
+        _rejected = meter.CreateCounter<long>("chatsocket.connections.rejected", description: "Upgrades refused (origin, connection limit).");
+    }
+
+    /// <summary>Messages accepted since start.</summary>
+    public long AcceptedTotal => Interlocked.Read(ref _acceptedTotal);
+
+    /// <summary>Connections closed as slow consumers since start.</summary>
+    public long SlowConsumersTotal => Interlocked.Read(ref _slowConsumersTotal);
+
+    public void MessageAccepted()
+    {
+        Interlocked.Increment(ref _acceptedTotal);
+        _accepted.Add(1);
+    }
+
+    public void SlowConsumerClosed()
+    {
+        Interlocked.Increment(ref _slowConsumersTotal);
+        _slowConsumers.Add(1);
+    }
+
+    public void UpgradeRejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}

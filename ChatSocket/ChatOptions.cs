@@ -1,0 +1,92 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatSocket;
+
+/// <summary>
+/// Limits and timings of the chat server, bound from the <c>Chat</c> configuration section and validated at start.
+/// Every limit has a documented default; see the options table in README.md.
+/// </summary>
+internal sealed class ChatOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Chat";
+
+    /// <summary>Largest incoming text message in bytes, all fragments together (default 16 KiB). Larger: close 1009.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Longest <c>content</c> in characters (default 4,000). Longer: <c>bad_request</c>.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxContentLength { get; set; } = 4_000;
+
+    /// <summary>Longest user name in characters (default 32). Longer, or with control characters: <c>bad_request</c>.</summary>
+    [Range(1, 1_000)]
+    public int MaxUserLength { get; set; } = 32;
+
+    /// <summary>Rooms one connection may be in at once (default 50). One more: <c>too_many_rooms</c>.</summary>
+    [Range(1, 100_000)]
+    public int MaxRoomsPerConnection { get; set; } = 50;
+
+    /// <summary>Rooms with members on the whole server (default 10,000). A join to one more: <c>too_many_rooms</c>.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxRooms { get; set; } = 10_000;
+
+    /// <summary>Open WebSocket connections (default 100,000). Over it, new upgrades get HTTP 503.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 100_000;
+
+    /// <summary>Frames queued per connection (default 1,024). A full queue closes the connection with 1013.</summary>
+    [Range(1, 1_000_000)]
+    public int SendQueueCapacity { get; set; } = 1_024;
+
+    /// <summary>Most bytes the send loop packs into one write (default 64 KiB).</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxWriteBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Sustained client frames per second per connection (token bucket refill, default 20). Over: <c>rate_limited</c>.</summary>
+    [Range(0.001, 1_000_000)]
+    public double MessagesPerSecond { get; set; } = 20;
+
+    /// <summary>Token bucket size: frames a connection may send in a burst (default 40).</summary>
+    [Range(1, 1_000_000)]
+    public int MessageBurst { get; set; } = 40;
+
+    /// <summary>Recent messages kept in memory per room (default 200): the hot history cache.</summary>
+    [Range(1, 1_000_000)]
+    public int HistoryCapacity { get; set; } = 200;
+
+    /// <summary>Rooms whose recent messages are kept in memory (default 10,000); the least recently written is evicted.</summary>
+    [Range(1, 10_000_000)]
+    public int HistoryRoomCapacity { get; set; } = 10_000;
+
+    /// <summary>Messages sent on join when the join frame has no <c>history</c> field (default 50).</summary>
+    [Range(0, 10_000)]
+    public int DefaultHistory { get; set; } = 50;
+
+    /// <summary>Most messages in one history frame (default 200); larger requests are cut to it.</summary>
+    [Range(1, 10_000)]
+    public int MaxHistory { get; set; } = 200;
+
+    /// <summary>
+    /// Origins (scheme://host[:port]) allowed to open a WebSocket from a browser, besides the server's own origin.
+    /// Requests without an Origin header (non-browser clients) are always allowed; "*" allows every origin.
+    /// Anything else gets 403 before the upgrade. Default: none.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>A connection silent for this long gets a WebSocket ping (default 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A connection silent for this long (no frame, no pong) is closed with 1001 (default 90 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>How long a closing connection waits for its last frames to go out and the peer's close (default 5 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On shutdown, how long to wait for clients to take their 1001 close (default 10 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

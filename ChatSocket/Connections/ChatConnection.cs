@@ -1,0 +1,237 @@
+using System.Buffers;
+using ChatSocket.Protocol;
+using ChatSocket.WebSockets;
+
+namespace ChatSocket.Connections;
+
+/// <summary>
+/// One WebSocket client: its identity, rooms, rate limit and outbound queue, and the two loops that serve it — a
+/// receive loop (frames in, requests handled) and a send loop (the <see cref="Outbox"/>). The first loop to end ends
+/// the other; a closing connection waits at most <see cref="ChatOptions.CloseTimeout"/> for the close handshake.
+/// </summary>
+internal sealed class ChatConnection
+{
+    private static readonly byte[] SlowConsumerClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.TryAgainLater, "slow consumer");
+    private static readonly byte[] ShutdownClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "server shutting down");
+    private static readonly byte[] IdleClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "idle timeout");
+
+    private readonly ChatOptions _options;
+    private readonly ChatMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Outbox _outbox;
+    private readonly List<string> _rooms = [];
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastReceived = Environment.TickCount64;
+    private long _lastPing;
+
+    public ChatConnection(long id, string user, ChatOptions options, ChatMetrics metrics, ILogger logger)
+    {
+        Id = id;
+        User = user;
+        _options = options;
+        _metrics = metrics;
+        _logger = logger;
+        _outbox = new Outbox(options.SendQueueCapacity, options.MaxWriteBytes);
+        RateLimiter = new TokenBucket(options.MessagesPerSecond, options.MessageBurst);
+    }
+
+    public long Id { get; }
+
+    /// <summary>The user name every message of this connection carries as <c>sender</c>.</summary>
+    public string User { get; }
+
+    /// <summary>Frames per second this connection may send.</summary>
+    public TokenBucket RateLimiter { get; }
+
+    /// <summary>Rooms joined, oldest join first. Touched only by this connection's receive loop and its end.</summary>
+    public IReadOnlyList<string> Rooms => _rooms;
+
+    /// <summary>The room plain text goes to: the most recently joined room still joined.</summary>
+    public string? CurrentRoom => _rooms.Count > 0 ? _rooms[^1] : null;
+
+    /// <summary>Whether a close frame was queued: nothing more will be sent or handled.</summary>
+    public bool IsClosing => _closing.Task.IsCompleted;
+
+    /// <summary>Frames waiting in the send queue.</summary>
+    public int QueuedFrames => _outbox.Count;
+
+    public bool IsIn(string roomId) => _rooms.Contains(roomId);
+
+    /// <summary>Records a join (moving a re-joined room to the end: it becomes the current room).</summary>
+    public void AddRoom(string roomId)
+    {
+        _rooms.Remove(roomId);
+        _rooms.Add(roomId);
+    }
+
+    public void RemoveRoom(string roomId) => _rooms.Remove(roomId);
+
+    /// <summary>
+    /// Queues a pre-encoded frame. Never waits: when the queue is full the connection is closed with 1013 and the
+    /// frame is dropped, so a room never slows down for one member.
+    /// </summary>
+    public void Send(ReadOnlyMemory<byte> frame)
+    {
+        if (_outbox.TryEnqueue(frame) == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
+        {
+            _metrics.SlowConsumerClosed();
+            ConnectionLog.SlowConsumer(_logger, Id);
+            _closing.TrySetResult();
+        }
+    }
+
+    /// <summary>Queues an error frame.</summary>
+    public void SendError(ProtocolError error) => Send(ServerFrames.Error(error));
+
+    /// <summary>Starts the closing handshake with <paramref name="code"/>; later sends are dropped.</summary>
+    public void Close(ushort code, string reason) => Close(WebSocketFrameEncoder.Close(code, reason));
+
+    /// <summary>Keep-alive: pings a quiet peer, closes one silent past the idle timeout.</summary>
+    public void CheckKeepAlive(long now, long pingAfterMs, long idleAfterMs)
+    {
+        var silent = now - Volatile.Read(ref _lastReceived);
+        if (silent >= idleAfterMs)
+        {
+            if (!IsClosing)
+            {
+                ConnectionLog.IdleTimeout(_logger, Id);
+                Close(IdleClose);
+            }
+        }
+        else if (silent >= pingAfterMs && now - Volatile.Read(ref _lastPing) >= pingAfterMs)
+        {
+            Volatile.Write(ref _lastPing, now);
+            Send(WebSocketFrameEncoder.EmptyPing);
+        }
+    }
+
+    /// <summary>
+    /// Serves the connection on its upgraded stream until it closes. <paramref name="stopping"/> (host shutdown)
+    /// closes it with 1001; <paramref name="abortTransport"/> drops the TCP connection when the close handshake does
+    /// not finish in time.
+    /// </summary>
+    public async Task RunAsync(Stream stream, ClientFrameHandler handler, Action abortTransport, CancellationToken stopping, CancellationToken aborted)
+    {
+        using var loops = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        await using var onStopping = stopping.UnsafeRegister(static state => ((ChatConnection)state!).Close(ShutdownClose), this);
+        var send = _outbox.RunAsync(stream, loops.Token);
+        var receive = ReceiveLoopAsync(stream, handler, loops.Token);
+        try
+        {
+            var first = await Task.WhenAny(send, receive, _closing.Task);
+            if (first == receive)
+            {
+                // The peer closed or broke the protocol: let the reply (close frame) go out, then end.
+                _outbox.Complete();
+            }
+
+            if (!send.IsFaulted && !send.IsCanceled)
+            {
+                var rest = first == receive ? send : Task.WhenAll(send, receive);
+                var timeout = stopping.IsCancellationRequested && _options.ShutdownTimeout < _options.CloseTimeout
+                    ? _options.ShutdownTimeout
+                    : _options.CloseTimeout;
+                await rest.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (!rest.IsCompleted)
+                {
+                    ConnectionLog.CloseTimedOut(_logger, Id);
+                }
+            }
+        }
+        finally
+        {
+            await loops.CancelAsync();
+            if (!send.IsCompleted || !receive.IsCompleted)
+            {
+                abortTransport();
+            }
+
+            await ObserveAsync(send);
+            await ObserveAsync(receive);
+        }
+    }
+
+    private void Close(byte[] closeFrame)
+    {
+        if (_outbox.TryEnqueueLast(closeFrame, discardPending: false))
+        {
+            _closing.TrySetResult();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(Stream stream, ClientFrameHandler handler, CancellationToken cancellationToken)
+    {
+        using var reader = new WebSocketReader(stream, _options.MaxMessageBytes);
+        while (true)
+        {
+            WebSocketReadResult frame;
+            try
+            {
+                frame = await reader.ReadAsync(cancellationToken);
+            }
+            catch (WebSocketProtocolException ex)
+            {
+                // Expected from misbehaving clients: answer with the close code, then drain until the peer hangs up
+                // (or the close timeout), so that its unread bytes do not turn our close frame into a TCP reset.
+                ConnectionLog.ProtocolViolation(_logger, Id, ex.CloseCode, ex.Message);
+                Close(ex.CloseCode, ex.Message);
+                await DrainAsync(stream, cancellationToken);
+                return;
+            }
+
+            Volatile.Write(ref _lastReceived, Environment.TickCount64);
+            switch (frame.Kind)
+            {
+                case WebSocketReadKind.Text when !IsClosing:
+                    await handler.HandleAsync(this, frame.Payload, cancellationToken);
+                    break;
+                case WebSocketReadKind.Ping:
+                    Send(WebSocketFrameEncoder.Frame(WebSocketOpcode.Pong, frame.Payload.Span));
+                    break;
+                case WebSocketReadKind.Close:
+                    // Echo the peer's code; when we closed first this is its answer and nothing more is sent.
+                    Close(frame.CloseCode == WebSocketCloseCodes.NoStatusReceived
+                        ? WebSocketFrameEncoder.Close(WebSocketCloseCodes.NormalClosure, string.Empty)
+                        : WebSocketFrameEncoder.Close(frame.CloseCode, string.Empty));
+                    return;
+                case WebSocketReadKind.EndOfStream:
+                    return;
+            }
+        }
+    }
+
+    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            while (await stream.ReadAsync(buffer, cancellationToken) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task ObserveAsync(Task loop)
+    {
+        try
+        {
+            await loop;
+        }
+        catch (OperationCanceledException)
+        {
+            // The loops are cancelled when the other one ends or the request is aborted.
+        }
+        catch (IOException)
+        {
+            // The peer reset or dropped the TCP connection.
+        }
+        catch (Exception ex)
+        {
+            ConnectionLog.Failed(_logger, Id, ex);
+        }
+    }
+}

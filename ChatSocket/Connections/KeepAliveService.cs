@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Connections;
+
+/// <summary>
+/// One timer for all connections (not one per connection): pings connections quiet for
+/// <see cref="ChatOptions.PingInterval"/> and closes those silent past <see cref="ChatOptions.IdleTimeout"/>.
+/// </summary>
+internal sealed class KeepAliveService(ConnectionRegistry connections, IOptions<ChatOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var ping = options.Value.PingInterval;
+        var idle = options.Value.IdleTimeout;
+        var period = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond * 10, Math.Min(ping.Ticks, idle.Ticks) / 4));
+        using var timer = new PeriodicTimer(period);
+        var thresholds = ((long)ping.TotalMilliseconds, (long)idle.TotalMilliseconds);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            var now = (Environment.TickCount64, thresholds.Item1, thresholds.Item2);
+            connections.ForEach(static (connection, s) => connection.CheckKeepAlive(s.TickCount64, s.Item2, s.Item3), now);
+        }
+    }
+}

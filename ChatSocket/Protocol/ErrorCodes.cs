@@ -1,0 +1,20 @@
+namespace ChatSocket.Protocol;
+
+/// <summary>Values of the <c>code</c> field of <c>error</c> frames (docs/PROTOCOL.md lists when each is sent).</summary>
+internal static class ErrorCodes
+{
+    /// <summary>Malformed JSON, unknown type, missing or ill-typed field, value out of its rules.</summary>
+    public const string BadRequest = "bad_request";
+
+    /// <summary>Send or leave for a room the connection is not in (or plain text while in none).</summary>
+    public const string NotInRoom = "not_in_room";
+
+    /// <summary>The connection's or the server's room limit is reached.</summary>
+    public const string TooManyRooms = "too_many_rooms";
+
+    /// <summary>The connection sends faster than its token bucket allows; the frame was dropped.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>Reserved for the persistence pipeline (#4): the message could not be queued in time.</summary>
+    public const string Overloaded = "overloaded";
+}

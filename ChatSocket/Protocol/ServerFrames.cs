@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using ChatSocket.Messages;
+using ChatSocket.WebSockets;
+
+namespace ChatSocket.Protocol;
+
+/// <summary>
+/// Encodes server frames of protocol v1: JSON written with <see cref="Utf8JsonWriter"/> into a per-thread reusable
+/// buffer, then copied once into an array holding the complete WebSocket frame (header + payload). The arrays are
+/// immutable once returned, so one broadcast frame is shared by every member's queue.
+/// </summary>
+internal static class ServerFrames
+{
+    private const int RetainedBufferBytes = 64 * 1024;
+
+    // Relaxed escaping keeps non-ASCII text as UTF-8 instead of \u escapes; the JSON is never embedded in HTML.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    /// <summary>The reply to a <c>ping</c> request.</summary>
+    public static ReadOnlyMemory<byte> Pong { get; } = Encode(0, static (w, _) => w.WriteString("type"u8, "pong"u8));
+
+    /// <summary>A <c>message</c> frame: the broadcast of one accepted message.</summary>
+    public static byte[] Message(ChatMessage message) => Encode(message, static (w, m) =>
+    {
+        w.WriteString("type"u8, "message"u8);
+        WriteMessageFields(w, m);
+    });
+
+    /// <summary>A <c>joined</c> frame.</summary>
+    public static byte[] Joined(string roomId, int members) => Encode((roomId, members), static (w, s) =>
+    {
+        w.WriteString("type"u8, "joined"u8);
+        w.WriteString("room_id"u8, s.roomId);
+        w.WriteNumber("members"u8, s.members);
+    });
+
+    /// <summary>A <c>left</c> frame.</summary>
+    public static byte[] Left(string roomId) => Encode(roomId, static (w, roomId) =>
+    {
+        w.WriteString("type"u8, "left"u8);
+        w.WriteString("room_id"u8, roomId);
+    });
+
+    /// <summary>A <c>history</c> frame: messages oldest first.</summary>
+    public static byte[] History(string roomId, HistoryPage page) => Encode((roomId, page), static (w, s) =>
+    {
+        w.WriteString("type"u8, "history"u8);
+        w.WriteString("room_id"u8, s.roomId);
+        w.WriteStartArray("messages"u8);
+        foreach (var message in s.page.Messages)
+        {
+            w.WriteStartObject();
+            WriteMessageFields(w, message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteBoolean("has_more"u8, s.page.HasMore);
+    });
+
+    /// <summary>A <c>presence</c> frame: <paramref name="user"/> joined or left; <paramref name="members"/> after it.</summary>
+    public static byte[] Presence(string roomId, string user, bool joined, int members) => Encode((roomId, user, joined, members), static (w, s) =>
+    {
+        w.WriteString("type"u8, "presence"u8);
+        w.WriteString("room_id"u8, s.roomId);
+        w.WriteString("user"u8, s.user);
+        w.WriteString("event"u8, s.joined ? "join"u8 : "leave"u8);
+        w.WriteNumber("members"u8, s.members);
+    });
+
+    /// <summary>An <c>error</c> frame.</summary>
+    public static byte[] Error(ProtocolError error) => Encode(error, static (w, e) =>
+    {
+        w.WriteString("type"u8, "error"u8);
+        w.WriteString("code"u8, e.Code);
+        w.WriteString("message"u8, e.Message);
+        if (e.Ref is not null)
+        {
+            w.WriteString("ref"u8, e.Ref);
+        }
+    });
+
+    /// <summary>The fields of a message object, shared by <c>message</c> and <c>history</c> frames.</summary>
+    private static void WriteMessageFields(Utf8JsonWriter writer, ChatMessage message)
+    {
+        Span<byte> id = stackalloc byte[24];
+        WriteHex(message.Id.ToByteArray(), id);
+        writer.WriteString("id"u8, id);
+        writer.WriteString("room_id"u8, message.RoomId);
+        writer.WriteString("sender"u8, message.Sender);
+        writer.WriteString("content"u8, message.Content);
+        Span<byte> timestamp = stackalloc byte[32];
+        message.Timestamp.TryFormat(timestamp, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        writer.WriteString("timestamp"u8, timestamp[..written]);
+        if (message.ClientMsgId is not null)
+        {
+            writer.WriteString("client_msg_id"u8, message.ClientMsgId);
+        }
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> destination)
+    {
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            destination[2 * i] = digits[bytes[i] >> 4];
+            destination[(2 * i) + 1] = digits[bytes[i] & 0xF];
+        }
+    }
+
+    private static byte[] Encode<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, WriterOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        write(writer, state);
+        writer.WriteEndObject();
+        writer.Flush();
+        var frame = WebSocketFrameEncoder.Frame(WebSocketOpcode.Text, buffer.WrittenSpan);
+        if (buffer.Capacity > RetainedBufferBytes)
+        {
+            // A huge history frame should not pin its buffer on this thread for good.
+            t_buffer = null;
+            t_writer = null;
+        }
+
+        return frame;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using ChatSocket.Connections;
+using ChatSocket.Messages;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Rooms;
+
+/// <summary>
+/// The rooms that have members. Rooms are created on the first join and removed atomically when the last member
+/// leaves; their number is bounded by <see cref="ChatOptions.MaxRooms"/>.
+/// </summary>
+internal sealed class RoomRegistry(InMemoryMessageHistory recent, IOptions<ChatOptions> options)
+{
+    private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
+    private readonly int _maxRooms = options.Value.MaxRooms;
+    private int _count;
+
+    /// <summary>Rooms with at least one member.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Adds the connection to the room, creating it if needed (see <see cref="Room.TryJoin"/>).</summary>
+    public JoinStatus Join(ChatConnection connection, string roomId, int history)
+    {
+        while (true)
+        {
+            if (!_rooms.TryGetValue(roomId, out var room))
+            {
+                if (Interlocked.Increment(ref _count) > _maxRooms)
+                {
+                    Interlocked.Decrement(ref _count);
+                    return JoinStatus.ServerRoomLimit;
+                }
+
+                room = new Room(roomId, recent, Remove);
+                if (!_rooms.TryAdd(roomId, room))
+                {
+                    Interlocked.Decrement(ref _count);
+                    continue;
+                }
+            }
+
+            var status = room.TryJoin(connection, history);
+            if (status != JoinStatus.RoomRemoved)
+            {
+                return status;
+            }
+        }
+    }
+
+    /// <summary>Removes the connection from the room; false when it was not a member.</summary>
+    public bool Leave(ChatConnection connection, string roomId) =>
+        _rooms.TryGetValue(roomId, out var room) && room.TryLeave(connection);
+
+    /// <summary>Removes the connection from every room it is in (called when it ends).</summary>
+    public void RemoveFromAll(ChatConnection connection)
+    {
+        foreach (var roomId in connection.Rooms)
+        {
+            Leave(connection, roomId);
+        }
+    }
+
+    /// <summary>The room, if it has members.</summary>
+    public Room? Find(string roomId) => _rooms.GetValueOrDefault(roomId);
+
+    /// <summary>A snapshot of a room's members (empty when the room has none).</summary>
+    public IReadOnlyList<ChatConnection> MembersOf(string roomId) => Find(roomId)?.Members ?? [];
+
+    /// <summary>Active rooms with their member counts, ordered by id.</summary>
+    public IReadOnlyList<RoomSummary> Summaries() =>
+        [.. _rooms.Values.Select(room => new RoomSummary(room.Id, room.MemberCount)).OrderBy(s => s.RoomId, StringComparer.Ordinal)];
+
+    private void Remove(Room room)
+    {
+        if (_rooms.TryRemove(new KeyValuePair<string, Room>(room.Id, room)))
+        {
+            Interlocked.Decrement(ref _count);
+        }
+    }
+}
