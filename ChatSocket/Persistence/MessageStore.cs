@@ -1,3 +1,4 @@
+using ChatSocket.Messages;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -6,7 +7,7 @@ namespace ChatSocket.Persistence;
 /// <summary>
 /// The messages collection, through MongoDB.Driver only, so the same code runs on the embedded engine and on Atlas.
 /// </summary>
-internal sealed class MessageStore(MongoConnection connection)
+internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
 {
     /// <summary>Name of the unique partial index that makes resends idempotent.</summary>
     public const string ClientMsgIdIndex = "room_sender_client_msg_id";
@@ -17,6 +18,8 @@ internal sealed class MessageStore(MongoConnection connection)
     private static readonly InsertManyOptions Unordered = new() { IsOrdered = false };
 
     private IMongoCollection<StoredMessage> Messages => connection.Messages;
+
+    public bool IsDurable => true;
 
     /// <summary>Creates the indexes; idempotent.</summary>
     public async Task EnsureIndexesAsync(CancellationToken cancellationToken)
@@ -88,9 +91,7 @@ internal sealed class MessageStore(MongoConnection connection)
             : new InsertOutcome(true, original, null);
     }
 
-    /// <summary>Up to <paramref name="limit"/> messages of a room older than <paramref name="before"/> (all when
-    /// null), oldest first; <c>HasMore</c> tells whether older ones exist.</summary>
-    public async Task<(List<StoredMessage> Messages, bool HasMore)> GetBeforeAsync(
+    public async Task<HistoryPage> GetBeforeAsync(
         string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
     {
         var filter = Builders<StoredMessage>.Filter;
@@ -111,12 +112,10 @@ internal sealed class MessageStore(MongoConnection connection)
         }
 
         page.Reverse();
-        return (page, hasMore);
+        return ToPage(page, hasMore);
     }
 
-    /// <summary>Up to <paramref name="limit"/> messages of a room newer than <paramref name="after"/> and, when
-    /// given, older than <paramref name="before"/>, oldest first; <c>HasMore</c> tells whether more follow.</summary>
-    public async Task<(List<StoredMessage> Messages, bool HasMore)> GetAfterAsync(
+    public async Task<HistoryPage> GetAfterAsync(
         string roomId, ObjectId after, ObjectId? before, int limit, CancellationToken cancellationToken)
     {
         var filter = Builders<StoredMessage>.Filter;
@@ -136,7 +135,18 @@ internal sealed class MessageStore(MongoConnection connection)
             page.RemoveAt(page.Count - 1);
         }
 
-        return (page, hasMore);
+        return ToPage(page, hasMore);
+    }
+
+    private static HistoryPage ToPage(List<StoredMessage> page, bool hasMore)
+    {
+        var messages = new ChatMessage[page.Count];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = page[i].ToChatMessage();
+        }
+
+        return new HistoryPage(messages, hasMore);
     }
 
     /// <summary>Round trip to the server, for readiness.</summary>

@@ -96,7 +96,7 @@ internal sealed partial class MessageWriter(
         var documents = new StoredMessage[batch.Length];
         for (var i = 0; i < batch.Length; i++)
         {
-            documents[i] = batch[i].Document;
+            documents[i] = StoredMessage.From(batch[i].Message);
         }
 
         var outcomes = await InsertWithRetryAsync(documents, abort);
@@ -108,7 +108,7 @@ internal sealed partial class MessageWriter(
                 LogRejected(logger, documents[i].Id.ToString(), documents[i].RoomId, outcomes[i].Error ?? "unknown");
             }
 
-            batch[i].Complete(outcomes[i]);
+            metrics.Acked(batch[i].Complete(outcomes[i]));
         }
     }
 
@@ -186,10 +186,10 @@ internal sealed partial class MessageWriter(
         finally
         {
             var leftovers = new List<StoredMessage>(
-                inFlight.SelectMany(f => f.Batch).Where(m => !m.IsCompleted).Select(m => m.Document));
+                inFlight.SelectMany(f => f.Batch).Where(m => !m.IsCompleted).Select(m => StoredMessage.From(m.Message)));
             while (queue.Reader.TryRead(out var message))
             {
-                leftovers.Add(message.Document);
+                leftovers.Add(StoredMessage.From(message.Message));
             }
 
             if (leftovers.Count > 0)

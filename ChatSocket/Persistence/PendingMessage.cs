@@ -1,17 +1,19 @@
+using ChatSocket.Messages;
+
 namespace ChatSocket.Persistence;
 
 /// <summary>
 /// A message accepted by a room and handed to the writer. It remembers who waits for its ack, so a resend that
 /// arrives before the original is durable is acked together with it.
 /// </summary>
-internal sealed class PendingMessage(StoredMessage document)
+internal sealed class PendingMessage(ChatMessage message)
 {
     private readonly Lock _gate = new();
     private IAckTarget? _firstTarget;
     private List<IAckTarget>? _moreTargets;
     private InsertOutcome? _outcome;
 
-    public StoredMessage Document { get; } = document;
+    public ChatMessage Message { get; } = message;
 
     /// <summary>True once the writer has finished with it, stored or refused for good.</summary>
     public bool IsCompleted
@@ -64,8 +66,9 @@ internal sealed class PendingMessage(StoredMessage document)
         target.OnStored(this, outcome);
     }
 
-    /// <summary>Records the writer's outcome and tells every target; later calls are ignored.</summary>
-    public void Complete(InsertOutcome outcome)
+    /// <summary>Records the writer's outcome and tells every target; later calls are ignored. Returns how many
+    /// targets were told.</summary>
+    public int Complete(InsertOutcome outcome)
     {
         IAckTarget? first;
         List<IAckTarget>? more;
@@ -73,7 +76,7 @@ internal sealed class PendingMessage(StoredMessage document)
         {
             if (_outcome is not null)
             {
-                return;
+                return 0;
             }
 
             _outcome = outcome;
@@ -91,5 +94,7 @@ internal sealed class PendingMessage(StoredMessage document)
                 target.OnStored(this, outcome);
             }
         }
+
+        return (first is null ? 0 : 1) + (more?.Count ?? 0);
     }
 }

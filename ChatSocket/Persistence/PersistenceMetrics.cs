@@ -33,7 +33,7 @@ internal sealed class PersistenceMetrics
             "Batches retried after a failed insert.");
         _stored = meter.CreateCounter<long>("chatsocket.persistence.stored", "{message}",
             "Messages durable in the database.");
-        _acks = meter.CreateCounter<long>("chatsocket.persistence.acks", "{ack}", "Acks sent to senders.");
+        _acks = meter.CreateCounter<long>("chatsocket.persistence.acks", "{ack}", "Senders told that their message is durable (or refused).");
         _overloaded = meter.CreateCounter<long>("chatsocket.persistence.overloaded", "{message}",
             "Messages rejected because the queue stayed full.");
         _spilled = meter.CreateCounter<long>("chatsocket.persistence.spilled", "{message}",
@@ -52,7 +52,7 @@ internal sealed class PersistenceMetrics
 
     public void Stored(int count) => _stored.Add(count);
 
-    public void Acked() => _acks.Add(1);
+    public void Acked(int count) => _acks.Add(count);
 
     public void Overloaded() => _overloaded.Add(1);
 

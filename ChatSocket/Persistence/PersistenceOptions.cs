@@ -7,6 +7,10 @@ internal sealed class PersistenceOptions
 {
     public const string Section = "Persistence";
 
+    /// <summary>Store messages in MongoDB (default true). False: nothing is stored, no acks are sent, history is the
+    /// in-memory rings only (for benchmarks of the fan-out alone).</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Messages accepted but not yet stored, at most. Default 100,000: about a minute of a busy node's
     /// traffic, which is the outage the queue absorbs before senders are told <c>overloaded</c>.</summary>
     [Range(1, 10_000_000)]

@@ -1,3 +1,4 @@
+using ChatSocket.Messages;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 
@@ -28,4 +29,16 @@ internal sealed class StoredMessage
     [BsonElement("client_msg_id")]
     [BsonIgnoreIfNull]
     public string? ClientMsgId { get; init; }
+
+    public static StoredMessage From(ChatMessage message) => new()
+    {
+        Id = message.Id,
+        RoomId = message.RoomId,
+        Timestamp = message.Timestamp,
+        Sender = message.Sender,
+        Content = message.Content,
+        ClientMsgId = message.ClientMsgId,
+    };
+
+    public ChatMessage ToChatMessage() => new(Id, RoomId, Sender, Content, Timestamp, ClientMsgId);
 }

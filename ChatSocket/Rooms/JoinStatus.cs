@@ -14,4 +14,8 @@ internal enum JoinStatus
 
     /// <summary>Internal: the room emptied and was removed while joining; the registry retries.</summary>
     RoomRemoved,
+
+    /// <summary>Internal: the in-memory ring cannot answer alone; the registry fetches the archive's part (outside
+    /// the lock) and retries with it.</summary>
+    NeedsArchive,
 }
