@@ -1,1 +1,6 @@
-Console.WriteLine("ChatSocket.EmbeddedMongo: not implemented yet (issue 3).");
+using ChatSocket.EmbeddedMongo.Hosting;
+using Microsoft.Extensions.Hosting;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddEmbeddedMongo(args);
+await builder.Build().RunAsync();

@@ -1,0 +1,554 @@
+using System.Text.RegularExpressions;
+using ChatSocket.EmbeddedMongo.Bson;
+using ChatSocket.EmbeddedMongo.Commands;
+using MongoDB.Bson;
+
+namespace ChatSocket.EmbeddedMongo.Query;
+
+/// <summary>
+/// Compiles a MongoDB query document into a predicate. Supported: implicit and <c>$eq $ne $gt $gte $lt $lte $in
+/// $nin $exists $regex $options $not $size $all $elemMatch</c> on dotted paths (matching inside arrays), and
+/// <c>$and $or $nor $comment</c> at the top. Anything else is a BadValue error naming the operator.
+/// </summary>
+internal static class FilterCompiler
+{
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+
+    public static Filter Compile(BsonDocument? query)
+    {
+        if (query is null || query.ElementCount == 0)
+        {
+            return Filter.MatchAll;
+        }
+
+        var fields = new List<string>();
+        var conditions = new Dictionary<string, FieldCondition>(StringComparer.Ordinal);
+        var allIndexable = CollectConditions(query, conditions);
+        var predicate = CompileDocument(query, fields, topLevel: true);
+        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false);
+    }
+
+    private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel)
+    {
+        var parts = new List<Func<BsonDocument, bool>>(query.ElementCount);
+        foreach (var element in query)
+        {
+            var name = element.Name;
+            if (name.StartsWith('$'))
+            {
+                switch (name)
+                {
+                    case "$and":
+                        {
+                            var subs = CompileList(name, element.Value, fields);
+                            parts.Add(d => All(subs, d));
+                            break;
+                        }
+
+                    case "$or":
+                        {
+                            var subs = CompileList(name, element.Value, fields);
+                            parts.Add(d => Any(subs, d));
+                            break;
+                        }
+
+                    case "$nor":
+                        {
+                            var subs = CompileList(name, element.Value, fields);
+                            parts.Add(d => !Any(subs, d));
+                            break;
+                        }
+
+                    case "$comment":
+                        break;
+                    default:
+                        throw new CommandException(ErrorCodes.BadValue, $"unknown top level operator: {name}. The embedded engine supports $and, $or, $nor and $comment at the top level.");
+                }
+
+                continue;
+            }
+
+            if (topLevel)
+            {
+                fields.Add(FieldSet.TopLevel(name));
+            }
+
+            var valuePredicate = CompileCondition(element.Value);
+            var segments = PathValues.Split(name);
+            parts.Add(d =>
+            {
+                var values = new List<BsonValue>(2);
+                PathValues.Collect(d, segments, values);
+                return valuePredicate(values);
+            });
+        }
+
+        return parts.Count switch
+        {
+            0 => _ => true,
+            1 => parts[0],
+            _ => d => All(parts, d),
+        };
+    }
+
+    private static List<Func<BsonDocument, bool>> CompileList(string op, BsonValue value, List<string> fields)
+    {
+        if (value is not BsonArray array || array.Count == 0)
+        {
+            throw new CommandException(ErrorCodes.BadValue, $"{op} must be a nonempty array");
+        }
+
+        var result = new List<Func<BsonDocument, bool>>(array.Count);
+        foreach (var item in array)
+        {
+            if (item is not BsonDocument sub)
+            {
+                throw new CommandException(ErrorCodes.BadValue, $"{op} argument's entries must be objects");
+            }
+
+            result.Add(CompileDocument(sub, fields, topLevel: true));
+        }
+
+        return result;
+    }
+
+    private static bool All(List<Func<BsonDocument, bool>> parts, BsonDocument d)
+    {
+        foreach (var part in parts)
+        {
+            if (!part(d))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool Any(List<Func<BsonDocument, bool>> parts, BsonDocument d)
+    {
+        foreach (var part in parts)
+        {
+            if (part(d))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A predicate over the values a path reached (empty when the path is missing).</summary>
+    private static Func<List<BsonValue>, bool> CompileCondition(BsonValue condition)
+    {
+        if (condition is BsonDocument ops && ops.ElementCount > 0 && ops.GetElement(0).Name.StartsWith('$'))
+        {
+            return CompileOperators(ops);
+        }
+
+        if (condition is BsonRegularExpression regex)
+        {
+            var re = ToRegex(regex.Pattern, regex.Options);
+            return values => AnyScalarOrElement(values, v => RegexMatches(re, v));
+        }
+
+        return values => EqualsAny(values, condition);
+    }
+
+    private static Func<List<BsonValue>, bool> CompileOperators(BsonDocument ops)
+    {
+        var parts = new List<Func<List<BsonValue>, bool>>(ops.ElementCount);
+        var options = ops.TryGetValue("$options", out var o) ? o.AsString : null;
+        foreach (var element in ops)
+        {
+            var v = element.Value;
+            switch (element.Name)
+            {
+                case "$eq":
+                    parts.Add(values => EqualsAny(values, v));
+                    break;
+                case "$ne":
+                    parts.Add(values => !EqualsAny(values, v));
+                    break;
+                case "$gt":
+                    parts.Add(values => CompareAny(values, v, c => c > 0));
+                    break;
+                case "$gte":
+                    parts.Add(values => CompareAny(values, v, c => c >= 0));
+                    break;
+                case "$lt":
+                    parts.Add(values => CompareAny(values, v, c => c < 0));
+                    break;
+                case "$lte":
+                    parts.Add(values => CompareAny(values, v, c => c <= 0));
+                    break;
+                case "$in":
+                    {
+                        var set = InList(element.Name, v);
+                        parts.Add(values => set(values));
+                        break;
+                    }
+
+                case "$nin":
+                    {
+                        var set = InList(element.Name, v);
+                        parts.Add(values => !set(values));
+                        break;
+                    }
+
+                case "$exists":
+                    {
+                        var wanted = v.ToBoolean();
+                        parts.Add(values => values.Count > 0 == wanted);
+                        break;
+                    }
+
+                case "$regex":
+                    {
+                        var re = v is BsonRegularExpression r
+                            ? ToRegex(r.Pattern, options ?? r.Options)
+                            : ToRegex(v.IsString ? v.AsString : throw new CommandException(ErrorCodes.BadValue, "$regex has to be a string"), options ?? string.Empty);
+                        parts.Add(values => AnyScalarOrElement(values, x => RegexMatches(re, x)));
+                        break;
+                    }
+
+                case "$options":
+                    if (!ops.Contains("$regex"))
+                    {
+                        throw new CommandException(ErrorCodes.BadValue, "$options needs a $regex");
+                    }
+
+                    break;
+                case "$not":
+                    {
+                        Func<List<BsonValue>, bool> inner = v switch
+                        {
+                            BsonRegularExpression => CompileCondition(v),
+                            BsonDocument d when d.ElementCount > 0 && d.GetElement(0).Name.StartsWith('$') => CompileOperators(d),
+                            _ => throw new CommandException(ErrorCodes.BadValue, "$not needs a regex or a document"),
+                        };
+                        parts.Add(values => !inner(values));
+                        break;
+                    }
+
+                case "$size":
+                    {
+                        var size = v.ToInt32();
+                        parts.Add(values => values.Exists(x => x is BsonArray a && a.Count == size));
+                        break;
+                    }
+
+                case "$all":
+                    {
+                        if (v is not BsonArray wanted)
+                        {
+                            throw new CommandException(ErrorCodes.BadValue, "$all needs an array");
+                        }
+
+                        parts.Add(values => wanted.Count > 0 && wanted.All(w => EqualsAny(values, w)));
+                        break;
+                    }
+
+                case "$elemMatch":
+                    {
+                        if (v is not BsonDocument spec)
+                        {
+                            throw new CommandException(ErrorCodes.BadValue, "$elemMatch needs an Object");
+                        }
+
+                        var isOperator = spec.ElementCount > 0 && spec.GetElement(0).Name.StartsWith('$')
+                            && spec.GetElement(0).Name is not ("$and" or "$or" or "$nor");
+                        if (isOperator)
+                        {
+                            var inner = CompileOperators(spec);
+                            parts.Add(values => values.Exists(x => x is BsonArray a && a.Any(e => inner([e]))));
+                        }
+                        else
+                        {
+                            var inner = CompileDocument(spec, [], topLevel: false);
+                            parts.Add(values => values.Exists(x => x is BsonArray a && a.Any(e => e is BsonDocument d && inner(d))));
+                        }
+
+                        break;
+                    }
+
+                default:
+                    throw new CommandException(ErrorCodes.BadValue, $"unknown operator: {element.Name}");
+            }
+        }
+
+        return parts.Count == 1 ? parts[0] : values =>
+        {
+            foreach (var part in parts)
+            {
+                if (!part(values))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        };
+    }
+
+    private static Func<List<BsonValue>, bool> InList(string op, BsonValue list)
+    {
+        if (list is not BsonArray array)
+        {
+            throw new CommandException(ErrorCodes.BadValue, $"{op} needs an array");
+        }
+
+        var regexes = new List<Regex>();
+        var plain = new List<BsonValue>();
+        foreach (var item in array)
+        {
+            if (item is BsonRegularExpression r)
+            {
+                regexes.Add(ToRegex(r.Pattern, r.Options));
+            }
+            else if (item is BsonDocument d && d.ElementCount > 0 && d.GetElement(0).Name.StartsWith('$'))
+            {
+                throw new CommandException(ErrorCodes.BadValue, "cannot nest $ under $in");
+            }
+            else
+            {
+                plain.Add(item);
+            }
+        }
+
+        return values =>
+        {
+            foreach (var p in plain)
+            {
+                if (EqualsAny(values, p))
+                {
+                    return true;
+                }
+            }
+
+            foreach (var re in regexes)
+            {
+                if (AnyScalarOrElement(values, x => RegexMatches(re, x)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        };
+    }
+
+    /// <summary>Equality as MongoDB queries define it: a missing path equals null; arrays match whole or by element.</summary>
+    private static bool EqualsAny(List<BsonValue> values, BsonValue wanted)
+    {
+        if (values.Count == 0)
+        {
+            return wanted.IsBsonNull;
+        }
+
+        foreach (var value in values)
+        {
+            if (SameBracket(value, wanted) && BsonOrder.AreEqual(value, wanted))
+            {
+                return true;
+            }
+
+            if (value is BsonArray array)
+            {
+                foreach (var element in array)
+                {
+                    if (SameBracket(element, wanted) && BsonOrder.AreEqual(element, wanted))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SameBracket(BsonValue a, BsonValue b) => BsonOrder.Rank(a) == BsonOrder.Rank(b);
+
+    /// <summary>Range comparisons only match values of the same type bracket (except MinKey/MaxKey bounds).</summary>
+    private static bool CompareAny(List<BsonValue> values, BsonValue bound, Func<int, bool> accept)
+    {
+        var anyType = bound.BsonType is BsonType.MinKey or BsonType.MaxKey;
+        if (values.Count == 0)
+        {
+            return bound.IsBsonNull && accept(0);
+        }
+
+        foreach (var value in values)
+        {
+            if ((anyType || SameBracket(value, bound)) && accept(BsonOrder.Instance.Compare(value, bound)))
+            {
+                return true;
+            }
+
+            if (value is BsonArray array)
+            {
+                foreach (var element in array)
+                {
+                    if ((anyType || SameBracket(element, bound)) && accept(BsonOrder.Instance.Compare(element, bound)))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AnyScalarOrElement(List<BsonValue> values, Func<BsonValue, bool> test)
+    {
+        foreach (var value in values)
+        {
+            if (test(value))
+            {
+                return true;
+            }
+
+            if (value is BsonArray array && array.Any(test))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool RegexMatches(Regex regex, BsonValue value) => value.BsonType switch
+    {
+        BsonType.String => regex.IsMatch(value.AsString),
+        BsonType.Symbol => regex.IsMatch(value.AsBsonSymbol.Name),
+        _ => false,
+    };
+
+    public static Regex ToRegex(string pattern, string options)
+    {
+        var flags = RegexOptions.CultureInvariant;
+        foreach (var c in options)
+        {
+            flags |= c switch
+            {
+                'i' => RegexOptions.IgnoreCase,
+                'm' => RegexOptions.Multiline,
+                's' => RegexOptions.Singleline,
+                'x' => RegexOptions.IgnorePatternWhitespace,
+                'u' => RegexOptions.None,
+                _ => throw new CommandException(ErrorCodes.BadValue, $"invalid flag in regex options: {c}"),
+            };
+        }
+
+        try
+        {
+            return new Regex(pattern, flags, RegexTimeout);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CommandException(ErrorCodes.BadValue, $"Regular expression is invalid: {e.Message}");
+        }
+    }
+
+    /// <summary>Extracts index-usable conditions from the top-level conjuncts; false if some conjunct is not one.</summary>
+    private static bool CollectConditions(BsonDocument query, Dictionary<string, FieldCondition> conditions)
+    {
+        var all = true;
+        foreach (var element in query)
+        {
+            if (element.Name == "$and" && element.Value is BsonArray and)
+            {
+                foreach (var sub in and)
+                {
+                    all &= sub is BsonDocument d && CollectConditions(d, conditions);
+                }
+
+                continue;
+            }
+
+            if (element.Name == "$comment")
+            {
+                continue;
+            }
+
+            if (element.Name.StartsWith('$'))
+            {
+                all = false;
+                continue;
+            }
+
+            if (!conditions.TryGetValue(element.Name, out var condition))
+            {
+                condition = new FieldCondition(element.Name);
+                conditions[element.Name] = condition;
+            }
+
+            all &= AddCondition(condition, element.Value);
+        }
+
+        return all;
+    }
+
+    private static bool AddCondition(FieldCondition condition, BsonValue value)
+    {
+        if (value is BsonDocument ops && ops.ElementCount > 0 && ops.GetElement(0).Name.StartsWith('$'))
+        {
+            foreach (var op in ops)
+            {
+                var v = op.Value;
+                switch (op.Name)
+                {
+                    case "$eq":
+                        SetEqual(condition, v);
+                        break;
+                    case "$gt" or "$gte" when FieldCondition.IsBoundable(v) && (condition.Upper is null || condition.RangeRank == BsonOrder.Rank(v)):
+                        if (condition.Lower is null || BsonOrder.Instance.Compare(v, condition.Lower) > 0)
+                        {
+                            condition.Lower = v;
+                            condition.LowerInclusive = op.Name == "$gte";
+                        }
+                        else
+                        {
+                            condition.Exact = false;
+                        }
+
+                        break;
+                    case "$lt" or "$lte" when FieldCondition.IsBoundable(v) && (condition.Lower is null || condition.RangeRank == BsonOrder.Rank(v)):
+                        if (condition.Upper is null || BsonOrder.Instance.Compare(v, condition.Upper) < 0)
+                        {
+                            condition.Upper = v;
+                            condition.UpperInclusive = op.Name == "$lte";
+                        }
+                        else
+                        {
+                            condition.Exact = false;
+                        }
+
+                        break;
+                    default:
+                        condition.Exact = false;
+                        break;
+                }
+            }
+
+            return condition.Exact;
+        }
+
+        SetEqual(condition, value);
+        return condition.Exact;
+    }
+
+    private static void SetEqual(FieldCondition condition, BsonValue value)
+    {
+        if (condition.Equal is null && FieldCondition.IsBoundable(value))
+        {
+            condition.Equal = value;
+        }
+        else
+        {
+            condition.Exact = false;
+        }
+    }
+}

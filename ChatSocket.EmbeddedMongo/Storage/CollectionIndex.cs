@@ -1,0 +1,187 @@
+using System.Text;
+using ChatSocket.EmbeddedMongo.Bson;
+using ChatSocket.EmbeddedMongo.Commands;
+using MongoDB.Bson;
+
+namespace ChatSocket.EmbeddedMongo.Storage;
+
+/// <summary>An ordered index over a collection's documents, keyed by values read straight from the BSON bytes.</summary>
+internal sealed class CollectionIndex
+{
+    private readonly string _namespace;
+
+    public CollectionIndex(IndexDefinition definition, string ns)
+    {
+        Definition = definition;
+        _namespace = ns;
+        Comparer = new IndexEntryComparer(definition.Directions);
+        Tree = new OrderedTree<IndexEntry>(Comparer);
+    }
+
+    public IndexDefinition Definition { get; }
+
+    public IndexEntryComparer Comparer { get; }
+
+    public OrderedTree<IndexEntry> Tree { get; }
+
+    /// <summary>True once some document had an array in an indexed field (then one document has several entries).</summary>
+    public bool IsMultikey { get; private set; }
+
+    /// <summary>The keys a document contributes: none when a partial/sparse index skips it, several for arrays.</summary>
+    public List<BsonValue[]> KeysOf(byte[] document)
+    {
+        var keys = new List<BsonValue[]>(1);
+        if (Definition.PartialFilter is { } partial && !partial.Matches(document))
+        {
+            return keys;
+        }
+
+        var fieldCount = Definition.Fields.Length;
+        var key = new BsonValue[fieldCount];
+        var arrayField = -1;
+        BsonArray? arrayValues = null;
+        var present = 0;
+        for (var i = 0; i < fieldCount; i++)
+        {
+            var value = ReadField(document, i);
+            if (value is null)
+            {
+                key[i] = BsonNull.Value;
+                continue;
+            }
+
+            present++;
+            if (value is BsonArray array)
+            {
+                if (arrayField >= 0)
+                {
+                    throw new CommandException(ErrorCodes.CannotIndexParallelArrays, $"cannot index parallel arrays [{Definition.Fields[i]}] [{Definition.Fields[arrayField]}]");
+                }
+
+                arrayField = i;
+                arrayValues = array;
+            }
+
+            key[i] = value;
+        }
+
+        if (Definition.Sparse && present == 0)
+        {
+            return keys;
+        }
+
+        if (arrayField < 0)
+        {
+            keys.Add(key);
+            return keys;
+        }
+
+        if (arrayValues!.Count == 0)
+        {
+            key[arrayField] = BsonUndefined.Value;
+            keys.Add(key);
+            return keys;
+        }
+
+        foreach (var element in arrayValues.Distinct())
+        {
+            var copy = (BsonValue[])key.Clone();
+            copy[arrayField] = element;
+            keys.Add(copy);
+        }
+
+        return keys;
+    }
+
+    private BsonValue? ReadField(byte[] document, int field)
+    {
+        var segments = Definition.FieldSegments[field];
+        if (!RawBson.TryFind(document, Definition.FieldUtf8[field], out var type, out var offset, out var size))
+        {
+            return null;
+        }
+
+        var top = RawBson.ReadValue(document, type, offset, size);
+        if (segments.Length == 1)
+        {
+            return top;
+        }
+
+        var values = new List<BsonValue>();
+        PathValues.Collect(new BsonDocument(segments[0], top), segments, values);
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => new BsonArray(values),
+        };
+    }
+
+    /// <summary>Throws <see cref="DuplicateKeyException"/> if a unique key is already held by another document.</summary>
+    public void CheckUnique(List<BsonValue[]> keys, StoredDocument document)
+    {
+        if (!Definition.Unique)
+        {
+            return;
+        }
+
+        foreach (var key in keys)
+        {
+            var position = Tree.SeekFirst(e => Comparer.CompareKeys(e.Key, key) < 0);
+            while (position.IsValid && Comparer.CompareKeys(position.Item.Key, key) == 0)
+            {
+                if (position.Item.Document.RecordId != document.RecordId)
+                {
+                    throw Duplicate(key);
+                }
+
+                position = OrderedTree<IndexEntry>.Step(position, forward: true);
+            }
+        }
+    }
+
+    public void Add(List<BsonValue[]> keys, StoredDocument document)
+    {
+        if (keys.Count > 1 || (keys.Count == 1 && Array.Exists(keys[0], k => k.IsBsonUndefined)))
+        {
+            IsMultikey = true;
+        }
+
+        foreach (var key in keys)
+        {
+            Tree.Add(new IndexEntry(key, document));
+        }
+    }
+
+    public void Remove(List<BsonValue[]> keys, StoredDocument document)
+    {
+        foreach (var key in keys)
+        {
+            Tree.Remove(new IndexEntry(key, document));
+        }
+    }
+
+    private DuplicateKeyException Duplicate(BsonValue[] key)
+    {
+        var keyValue = new BsonDocument();
+        var text = new StringBuilder();
+        for (var i = 0; i < key.Length; i++)
+        {
+            keyValue.Add(Definition.Fields[i], key[i]);
+            text.Append(i == 0 ? "{ " : ", ").Append(Definition.Fields[i]).Append(": ").Append(Format(key[i]));
+        }
+
+        text.Append(" }");
+        var message = $"E11000 duplicate key error collection: {_namespace} index: {Definition.Name} dup key: {text}";
+        return new DuplicateKeyException(message, Definition.Key, keyValue);
+    }
+
+    private static string Format(BsonValue value) => value.BsonType switch
+    {
+        BsonType.String => value.ToJson(),
+        BsonType.ObjectId => $"ObjectId('{value.AsObjectId}')",
+        BsonType.Int32 or BsonType.Int64 or BsonType.Double => value.ToString()!,
+        BsonType.Null => "null",
+        _ => value.ToJson(),
+    };
+}

@@ -1,0 +1,154 @@
+using System.Text;
+using ChatSocket.EmbeddedMongo.Commands;
+using ChatSocket.EmbeddedMongo.Query;
+using MongoDB.Bson;
+
+namespace ChatSocket.EmbeddedMongo.Storage;
+
+/// <summary>An index as <c>createIndexes</c> describes it: key pattern, name and options.</summary>
+internal sealed class IndexDefinition
+{
+    private static readonly HashSet<string> KnownOptions =
+    [
+        "key", "name", "unique", "partialFilterExpression", "sparse", "v", "background", "expireAfterSeconds",
+        "hidden", "collation", "ns",
+    ];
+
+    private IndexDefinition(BsonDocument spec)
+    {
+        Spec = spec;
+        Key = spec["key"].AsBsonDocument;
+        Name = spec["name"].AsString;
+        // The _id index is unique although listIndexes does not say so.
+        Unique = spec.GetValue("unique", false).ToBoolean() || Name == "_id_";
+        Sparse = spec.GetValue("sparse", false).ToBoolean();
+        Fields = new string[Key.ElementCount];
+        FieldSegments = new string[Key.ElementCount][];
+        FieldUtf8 = new byte[Key.ElementCount][];
+        Directions = new int[Key.ElementCount];
+        for (var i = 0; i < Key.ElementCount; i++)
+        {
+            var element = Key.GetElement(i);
+            Fields[i] = element.Name;
+            FieldSegments[i] = element.Name.Split('.');
+            FieldUtf8[i] = Encoding.UTF8.GetBytes(FieldSegments[i][0]);
+            Directions[i] = element.Value.ToDouble() < 0 ? -1 : 1;
+        }
+
+        if (spec.TryGetValue("partialFilterExpression", out var partial))
+        {
+            PartialFilter = FilterCompiler.Compile(partial.AsBsonDocument);
+        }
+    }
+
+    public BsonDocument Spec { get; }
+
+    public BsonDocument Key { get; }
+
+    public string Name { get; }
+
+    public bool Unique { get; }
+
+    public bool Sparse { get; }
+
+    public Filter? PartialFilter { get; }
+
+    public string[] Fields { get; }
+
+    public string[][] FieldSegments { get; }
+
+    /// <summary>UTF-8 of each field's first path segment, to find it in raw BSON.</summary>
+    public byte[][] FieldUtf8 { get; }
+
+    public int[] Directions { get; }
+
+    /// <summary>Whether the index holds only some documents (then it cannot answer a query on its own).</summary>
+    public bool IsPartial => PartialFilter is not null || Sparse;
+
+    public static IndexDefinition IdIndex() => new(new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } });
+
+    /// <summary>Validates a spec from <c>createIndexes</c> and normalises it to what <c>listIndexes</c> shows.</summary>
+    public static IndexDefinition Parse(BsonDocument raw)
+    {
+        if (!raw.TryGetValue("key", out var key) || key is not BsonDocument keyDoc || keyDoc.ElementCount == 0)
+        {
+            throw new CommandException(ErrorCodes.BadValue, "Index spec must have a non-empty 'key' document");
+        }
+
+        foreach (var element in keyDoc)
+        {
+            if (!element.Value.IsNumeric || element.Value.ToDouble() == 0)
+            {
+                throw new CommandException(ErrorCodes.BadValue, $"Index key type {element.Value} for field '{element.Name}' is not supported by the embedded engine (only 1 and -1)");
+            }
+        }
+
+        foreach (var element in raw)
+        {
+            if (!KnownOptions.Contains(element.Name))
+            {
+                throw new CommandException(ErrorCodes.InvalidOptions, $"The field '{element.Name}' is not valid for an index specification (or not supported by the embedded engine)");
+            }
+        }
+
+        if (raw.Contains("collation"))
+        {
+            throw new CommandException(ErrorCodes.BadValue, "collation is not supported by the embedded engine");
+        }
+
+        var name = raw.TryGetValue("name", out var n) ? n.AsString : DefaultName(keyDoc);
+        var spec = new BsonDocument { { "v", 2 }, { "key", keyDoc }, { "name", name } };
+        if (raw.GetValue("unique", false).ToBoolean())
+        {
+            spec.Add("unique", true);
+        }
+
+        if (raw.GetValue("sparse", false).ToBoolean())
+        {
+            spec.Add("sparse", true);
+        }
+
+        if (raw.TryGetValue("partialFilterExpression", out var partial))
+        {
+            if (partial is not BsonDocument)
+            {
+                throw new CommandException(ErrorCodes.TypeMismatch, "partialFilterExpression must be an object");
+            }
+
+            spec.Add("partialFilterExpression", partial);
+        }
+
+        if (raw.TryGetValue("expireAfterSeconds", out var ttl))
+        {
+            spec.Add("expireAfterSeconds", ttl);
+        }
+
+        if (name == "_id_" && !(keyDoc.ElementCount == 1 && keyDoc.Contains("_id")))
+        {
+            throw new CommandException(ErrorCodes.BadValue, "The index name '_id_' is reserved for the _id index");
+        }
+
+        return new IndexDefinition(spec);
+    }
+
+    public static string DefaultName(BsonDocument key)
+    {
+        var builder = new StringBuilder();
+        foreach (var element in key)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(element.Name).Append('_').Append(element.Value.ToString());
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Same key and options: creating it again is a no-op.</summary>
+    public bool IsEquivalentTo(IndexDefinition other) =>
+        Key.Equals(other.Key) && Unique == other.Unique && Sparse == other.Sparse
+        && Spec.GetValue("partialFilterExpression", BsonNull.Value).Equals(other.Spec.GetValue("partialFilterExpression", BsonNull.Value));
+}
