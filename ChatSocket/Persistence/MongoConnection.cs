@@ -51,7 +51,7 @@ internal sealed partial class MongoConnection(
         settings.MaxConnectionPoolSize = options.MaxConnectionPoolSize;
         settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
         settings.ConnectTimeout = options.ConnectTimeout;
-        settings.Timeout = options.OperationTimeout;
+        settings.SocketTimeout = options.OperationTimeout;
         settings.ApplicationName = "ChatSocket";
         var client = new MongoClient(settings);
         var writeConcern = int.TryParse(options.WriteConcern, out var nodes)

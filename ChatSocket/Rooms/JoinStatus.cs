@@ -1,6 +1,6 @@
 namespace ChatSocket.Rooms;
 
-/// <summary>Outcome of <see cref="RoomRegistry.Join"/>.</summary>
+/// <summary>Outcome of <see cref="RoomRegistry.JoinAsync"/>.</summary>
 internal enum JoinStatus
 {
     /// <summary>The connection is now a member; it was sent <c>joined</c> and <c>history</c>.</summary>
