@@ -52,6 +52,11 @@ internal sealed class ChatServer : IAsyncDisposable
     /// </summary>
     public static async Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
+        if (string.IsNullOrEmpty(TestStore.ConnectionString))
+        {
+            throw new InvalidOperationException("TestStore has not started: it must be a SetUpFixture of the root test namespace");
+        }
+
         var effective = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Mongo"] = TestStore.ConnectionString,

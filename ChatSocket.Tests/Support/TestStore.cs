@@ -1,7 +1,8 @@
 using ChatSocket.EmbeddedMongo;
+using ChatSocket.Tests.Support;
 using MongoDB.Driver;
 
-namespace ChatSocket.Tests.Support;
+namespace ChatSocket.Tests;
 
 /// <summary>
 /// The MongoDB every chat server in the tests stores into: one embedded engine (in memory) for the whole run, or the
