@@ -61,6 +61,9 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     /// <summary>Open client connections.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>Open server-side cursors (those not exhausted, killed or timed out).</summary>
+    public int OpenCursorCount => _cursors.Count;
+
     /// <summary>Starts a server: replays the journal (if any), then listens.</summary>
     public static async Task<EmbeddedMongoServer> StartAsync(EmbeddedMongoOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -25,11 +25,23 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
 
     private readonly MemoryStream _reply = new();
 
+    // Cancelled by Abort, so that a command delayed by fault injection does not outlive its connection.
+    private readonly CancellationTokenSource _aborted = new();
+
     public int Id { get; } = id;
 
     /// <summary>Closes the socket; the read loop then ends.</summary>
     public void Abort()
     {
+        try
+        {
+            _aborted.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection has already finished.
+        }
+
         try
         {
             socket.Shutdown(SocketShutdown.Both);
@@ -47,8 +59,10 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         socket.Close();
     }
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken serverStopping)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(serverStopping, _aborted.Token);
+        var cancellationToken = linked.Token;
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true));
         var messages = new List<(byte[] Buffer, int Length)>();
@@ -108,6 +122,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
             }
 
             await reader.CompleteAsync();
+            _aborted.Dispose();
             EngineLog.ConnectionClosed(logger, Id);
         }
     }

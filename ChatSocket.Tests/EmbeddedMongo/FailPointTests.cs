@@ -1,0 +1,82 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace ChatSocket.Tests.EmbeddedMongo;
+
+/// <summary>
+/// The configureFailPoint/failCommand shape, as a real mongod started with test commands enabled
+/// (--setParameter enableTestCommands=1) supports it.
+/// </summary>
+public sealed class FailPointTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private static Task ConfigureAsync(BsonValue mode, BsonDocument? data = null)
+    {
+        var command = new BsonDocument { { "configureFailPoint", "failCommand" }, { "mode", mode } };
+        if (data is not null)
+        {
+            command.Add("data", data);
+        }
+
+        return MongoTarget.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(command).WaitAsync(Deadline);
+    }
+
+    [TearDown]
+    public Task TurnOffAsync() => ConfigureAsync("off");
+
+    [Test]
+    public async Task A_failpoint_with_times_fails_that_many_commands_then_lets_them_through()
+    {
+        var collection = MongoTarget.NewCollection();
+        await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "errorCode", 91 } });
+
+        var error = Assert.ThrowsAsync(Is.InstanceOf<MongoCommandException>(), () => collection.InsertOneAsync(new BsonDocument("x", 1)).WaitAsync(Deadline));
+        await collection.InsertOneAsync(new BsonDocument("x", 2)).WaitAsync(Deadline);
+        var stored = await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline);
+
+        Assert.That(((MongoCommandException)error!).Code, Is.EqualTo(91));
+        Assert.That(stored, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_always_on_failpoint_fails_until_turned_off()
+    {
+        var collection = MongoTarget.NewCollection();
+        await ConfigureAsync("alwaysOn", new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "errorCode", 11600 } });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var error = Assert.ThrowsAsync(Is.InstanceOf<MongoCommandException>(), () => collection.InsertOneAsync(new BsonDocument("x", i)).WaitAsync(Deadline));
+            Assert.That(((MongoCommandException)error!).Code, Is.EqualTo(11600));
+        }
+
+        await ConfigureAsync("off");
+        await collection.InsertOneAsync(new BsonDocument("x", 9)).WaitAsync(Deadline);
+
+        Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_failpoint_can_close_the_connection_which_the_driver_reports_as_a_network_error()
+    {
+        var collection = MongoTarget.NewCollection();
+        await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "closeConnection", true } });
+
+        Assert.ThrowsAsync(Is.InstanceOf<MongoConnectionException>(), () => collection.InsertOneAsync(new BsonDocument("x", 1)).WaitAsync(Deadline));
+        await collection.InsertOneAsync(new BsonDocument("x", 2)).WaitAsync(Deadline);
+
+        Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_failpoint_attaches_the_requested_error_labels()
+    {
+        var collection = MongoTarget.NewCollection();
+        await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "find" } }, { "errorCode", 2 }, { "errorLabels", new BsonArray { "TransientTransactionError" } } });
+
+        var error = Assert.ThrowsAsync(Is.InstanceOf<MongoCommandException>(), () => collection.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync().WaitAsync(Deadline));
+
+        Assert.That(((MongoException)error!).HasErrorLabel("TransientTransactionError"), Is.True);
+    }
+}
