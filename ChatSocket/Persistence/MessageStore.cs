@@ -84,11 +84,11 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
         var original = await Messages
             .Find(filter.Eq(m => m.RoomId, message.RoomId) & filter.Eq(m => m.Sender, message.Sender) &
                   filter.Eq(m => m.ClientMsgId, message.ClientMsgId))
-            .Project(m => m.Id)
+            .Project(Builders<StoredMessage>.Projection.Include(m => m.Id))
             .FirstOrDefaultAsync(cancellationToken);
-        return original == ObjectId.Empty
+        return original is null
             ? new InsertOutcome(true, message.Id, null)
-            : new InsertOutcome(true, original, null);
+            : new InsertOutcome(true, original["_id"].AsObjectId, null);
     }
 
     public async Task<HistoryPage> GetBeforeAsync(

@@ -49,14 +49,10 @@ internal sealed partial class MessageWriter(
             health.RestoreFinished();
 
             var reader = queue.Reader;
-            while (await reader.WaitToReadAsync(abort))
+            while (true)
             {
-                var batch = TakeBatch(reader);
-                if (batch.Length == 0)
-                {
-                    continue;
-                }
-
+                // Wait for a free slot before taking messages out of the queue, so that the queue's capacity is
+                // what bounds the backlog (and whatever piled up meanwhile goes into one larger batch).
                 while (inFlight.Count >= _options.MaxBatchesInFlight)
                 {
                     var done = await Task.WhenAny(inFlight.Select(f => f.Task));
@@ -64,7 +60,16 @@ internal sealed partial class MessageWriter(
                     inFlight.RemoveAll(f => f.Task == done);
                 }
 
-                inFlight.Add((WriteBatchAsync(batch, abort), batch));
+                if (!await reader.WaitToReadAsync(abort))
+                {
+                    break;
+                }
+
+                var batch = TakeBatch(reader);
+                if (batch.Length > 0)
+                {
+                    inFlight.Add((WriteBatchAsync(batch, abort), batch));
+                }
             }
 
             await Task.WhenAll(inFlight.Select(f => f.Task));
