@@ -152,19 +152,20 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
             var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender.User, content, timestamp, clientMsgId);
             var pending = new PendingMessage(message);
-            if (queue is not null)
+            if (queue is not null && !queue.TryEnqueue(pending))
             {
-                // Registered before the hand-off so the writer cannot complete it unseen.
-                pending.AddAckTarget(sender);
-                if (!queue.TryEnqueue(pending))
-                {
-                    return default;
-                }
+                return default;
             }
 
             _lastTimestamp = timestamp;
             ring.Append(pending);
             BroadcastLocked(ServerFrames.Message(message), except: null);
+            if (queue is not null)
+            {
+                // After the broadcast, so the sender gets its message before its ack even when the writer is faster.
+                pending.AddAckTarget(sender);
+            }
+
             return new PublishResult(pending, IsResend: false);
         }
     }
