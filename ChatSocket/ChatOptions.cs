@@ -51,9 +51,10 @@ internal sealed class ChatOptions
     [Range(1, 1_000_000)]
     public int MessageBurst { get; set; } = 40;
 
-    /// <summary>Recent messages kept in memory per room (default 200): the hot history cache.</summary>
+    /// <summary>Recent messages kept in memory per room (default 256, more than <see cref="MaxHistory"/>): the hot
+    /// history cache in front of MongoDB. Messages not yet stored stay beyond it until they are.</summary>
     [Range(1, 1_000_000)]
-    public int HistoryCapacity { get; set; } = 200;
+    public int HistoryCapacity { get; set; } = 256;
 
     /// <summary>Rooms whose recent messages are kept in memory (default 10,000); the least recently written is evicted.</summary>
     [Range(1, 10_000_000)]

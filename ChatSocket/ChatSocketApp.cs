@@ -1,5 +1,7 @@
 using ChatSocket.Connections;
 using ChatSocket.Health;
+using ChatSocket.Messages;
+using ChatSocket.Persistence;
 using ChatSocket.Rooms;
 
 namespace ChatSocket;
@@ -17,6 +19,7 @@ public static class ChatSocketApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        builder.Services.AddChatPersistence(builder.Configuration);
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
 
@@ -25,6 +28,7 @@ public static class ChatSocketApp
         app.UseStaticFiles();
         app.MapChatSocket();
         app.MapRoomsApi();
+        app.MapHistoryApi();
         app.MapChatHealth();
         return app;
     }

@@ -39,18 +39,48 @@ internal sealed class ChatServer : IAsyncDisposable
     /// <summary>The ChatSocket project directory (content root), found from the test's output directory.</summary>
     public static string ProjectDirectory { get; } = FindProjectDirectory();
 
-    /// <summary>Starts the application; <paramref name="settings"/> override configuration keys.</summary>
+    /// <summary>The database this server stores into (in <see cref="TestStore"/>).</summary>
+    public string DatabaseName { get; private init; } = "";
+
+    /// <summary>The directory of this server's spill file.</summary>
+    public string DataDirectory { get; private init; } = "";
+
+    /// <summary>
+    /// Starts the application; <paramref name="settings"/> override configuration keys. By default it stores into a
+    /// new database of the <see cref="TestStore"/> and spills into a new temporary directory; pass
+    /// <c>Mongo:Database</c> and <c>Persistence:DataDirectory</c> to start it again on the same ones.
+    /// </summary>
     public static async Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
+        if (string.IsNullOrEmpty(TestStore.ConnectionString))
+        {
+            throw new InvalidOperationException("TestStore has not started: it must be a SetUpFixture of the root test namespace");
+        }
+
+        var effective = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Mongo"] = TestStore.ConnectionString,
+            ["Mongo:Database"] = TestStore.NewDatabaseName(),
+            ["Persistence:DataDirectory"] = Directory.CreateTempSubdirectory("chatsocket-test-").FullName,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            effective[key] = value;
+        }
+
         var app = ChatSocketApp.Create(
             ["--urls", "http://127.0.0.1:0", "--contentRoot", ProjectDirectory],
             builder =>
             {
-                builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+                builder.Configuration.AddInMemoryCollection(effective);
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
             });
         await app.StartAsync().WaitAsync(Deadline);
-        return new ChatServer(app, new Uri(app.Urls.First()));
+        return new ChatServer(app, new Uri(app.Urls.First()))
+        {
+            DatabaseName = effective["Mongo:Database"]!,
+            DataDirectory = effective["Persistence:DataDirectory"]!,
+        };
     }
 
     /// <summary>The WebSocket URI with the optional <c>user</c> and <c>room</c> query parameters.</summary>

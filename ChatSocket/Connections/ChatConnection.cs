@@ -1,4 +1,5 @@
 using System.Buffers;
+using ChatSocket.Persistence;
 using ChatSocket.Protocol;
 using ChatSocket.WebSockets;
 
@@ -9,7 +10,7 @@ namespace ChatSocket.Connections;
 /// receive loop (frames in, requests handled) and a send loop (the <see cref="Outbox"/>). The first loop to end ends
 /// the other; a closing connection waits at most <see cref="ChatOptions.CloseTimeout"/> for the close handshake.
 /// </summary>
-internal sealed class ChatConnection
+internal sealed class ChatConnection : IAckTarget
 {
     private static readonly byte[] SlowConsumerClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.TryAgainLater, "slow consumer");
     private static readonly byte[] ShutdownClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "server shutting down");
@@ -77,6 +78,26 @@ internal sealed class ChatConnection
             _metrics.SlowConsumerClosed();
             ConnectionLog.SlowConsumer(_logger, Id);
             _closing.TrySetResult();
+        }
+    }
+
+    /// <summary>The writer's word on a message this connection sent: an <c>ack</c> once it is durable, an error
+    /// when the database refused it for good. Dropped when the connection is closing.</summary>
+    public void OnStored(PendingMessage message, InsertOutcome outcome)
+    {
+        if (IsClosing)
+        {
+            return;
+        }
+
+        var sent = message.Message;
+        if (outcome.Stored)
+        {
+            Send(ServerFrames.Ack(sent.RoomId, outcome.StoredId, sent.ClientMsgId));
+        }
+        else
+        {
+            SendError(new ProtocolError(ErrorCodes.StoreFailed, "the database refused this message; it was not stored", sent.ClientMsgId ?? sent.Id.ToString()));
         }
     }
 

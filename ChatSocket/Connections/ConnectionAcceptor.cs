@@ -89,7 +89,7 @@ internal sealed class ConnectionAcceptor(
 
             if (context.Request.Query["room"].ToString() is { Length: > 0 } room)
             {
-                handler.Join(connection, room, null, "join");
+                await handler.JoinAsync(connection, room, null, null, "join", context.RequestAborted);
             }
 
             await connection.RunAsync(stream, handler, context.Abort, lifetime.ApplicationStopping, context.RequestAborted);

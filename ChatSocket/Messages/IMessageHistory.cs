@@ -3,9 +3,8 @@ using MongoDB.Bson;
 namespace ChatSocket.Messages;
 
 /// <summary>
-/// Read side of a room's message history. Today: the in-memory ring (<see cref="InMemoryMessageHistory"/>).
-/// The persistence issue (#4) implements it over MongoDB with the ring as hot cache, and adds <c>GetAfterAsync</c>
-/// for resume.
+/// Read side of a room's message history: the in-memory rings in front of the archive (MongoDB), see
+/// <see cref="MessageHistory"/>.
 /// </summary>
 internal interface IMessageHistory
 {
@@ -14,4 +13,8 @@ internal interface IMessageHistory
 
     /// <summary>Up to <paramref name="limit"/> messages older than <paramref name="beforeId"/>, oldest first.</summary>
     Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId beforeId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> messages newer than <paramref name="afterId"/> (and older than
+    /// <paramref name="beforeId"/> when given), oldest first; <c>HasMore</c> when more follow.</summary>
+    Task<HistoryPage> GetAfterAsync(string roomId, ObjectId afterId, ObjectId? beforeId, int limit, CancellationToken cancellationToken);
 }

@@ -1,72 +1,212 @@
+using ChatSocket.Persistence;
 using MongoDB.Bson;
 
 namespace ChatSocket.Messages;
 
 /// <summary>
-/// The most recent messages of one room in a fixed-size circular buffer, in id order (appends happen under the
-/// room's lock, which assigns the ids). Thread-safe; readers get copies.
+/// The most recent messages of one room, in id order (appends happen under the room's lock, which assigns the ids).
+/// It always holds a contiguous tail of the room: a message leaves it only when it is the oldest, the ring is over
+/// its capacity, and the message is no longer waiting for the database. So every message older than the ring's
+/// oldest is in the database, and every message not yet stored is here: ring + database have no gap. During a
+/// database outage the ring grows past its capacity, bounded by the persistence queue. It also remembers the
+/// <c>client_msg_id</c>s of its messages for idempotent resends. Thread-safe; readers get copies.
 /// </summary>
 internal sealed class MessageRing(int capacity)
 {
     private readonly Lock _gate = new();
-    private readonly ChatMessage[] _items = new ChatMessage[capacity];
-    private int _next;
+    private readonly Dictionary<(string Sender, string ClientMsgId), PendingMessage> _byClientId = [];
+    private PendingMessage[] _items = new PendingMessage[Math.Max(capacity, 1)];
+    private int _head; // physical index of the oldest
     private int _count;
-    private bool _overflowed;
+    private long _evictions;
+    // The eviction count at which the database was seen to hold nothing older than the ring: while it still
+    // matches, the ring is the room's whole history.
+    private long _completeAt = -1;
 
     /// <summary><see cref="Environment.TickCount64"/> of the last append, for least-recently-written eviction.</summary>
     public long LastWrite { get; private set; } = Environment.TickCount64;
 
-    public void Append(ChatMessage message)
+    /// <summary>Messages evicted so far: a reader that saw the same number before and after a database query knows
+    /// the ring lost nothing in between.</summary>
+    public long Evictions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _evictions;
+            }
+        }
+    }
+
+    /// <summary>True when every message still waiting for the database has reached it (the ring may be dropped).</summary>
+    public bool IsSettled
+    {
+        get
+        {
+            lock (_gate)
+            {
+                for (var i = 0; i < _count; i++)
+                {
+                    if (!At(i).IsCompleted)
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+        }
+    }
+
+    public void Append(PendingMessage message)
     {
         lock (_gate)
         {
-            _items[_next] = message;
-            _next = (_next + 1) % _items.Length;
-            if (_count < _items.Length)
+            while (_count >= capacity && At(0).IsCompleted)
             {
-                _count++;
+                EvictOldest();
             }
-            else
+
+            if (_count == _items.Length)
             {
-                _overflowed = true;
+                // The oldest are still waiting for the database: grow rather than lose them from history.
+                var grown = new PendingMessage[_items.Length * 2];
+                for (var i = 0; i < _count; i++)
+                {
+                    grown[i] = At(i);
+                }
+
+                _items = grown;
+                _head = 0;
+            }
+
+            _items[(_head + _count) % _items.Length] = message;
+            _count++;
+            if (message.Message.ClientMsgId is { } clientMsgId)
+            {
+                _byClientId[(message.Message.Sender, clientMsgId)] = message;
             }
 
             LastWrite = Environment.TickCount64;
         }
     }
 
-    /// <summary>The newest <paramref name="limit"/> messages, oldest first.</summary>
-    public HistoryPage TakeRecent(int limit)
+    /// <summary>The message this sender already sent with this <c>client_msg_id</c>, if the ring still has it.</summary>
+    public PendingMessage? FindByClientMsgId(string sender, string clientMsgId)
     {
         lock (_gate)
         {
+            return _byClientId.GetValueOrDefault((sender, clientMsgId));
+        }
+    }
+
+    /// <summary>Marks that the database holds nothing older than the ring's oldest message: the ring is the whole
+    /// history of the room, and joins need no query.</summary>
+    public void MarkComplete(long evictionsSeen)
+    {
+        lock (_gate)
+        {
+            if (_evictions == evictionsSeen)
+            {
+                _completeAt = evictionsSeen;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The newest <paramref name="limit"/> messages, oldest first, when the ring can answer alone (it has more than
+    /// <paramref name="limit"/>, or it is the room's whole history); otherwise null.
+    /// </summary>
+    public HistoryPage? TryTakeRecent(int limit)
+    {
+        lock (_gate)
+        {
+            if (_count <= limit && !IsWholeHistory)
+            {
+                return null;
+            }
+
             return Page(_count, limit);
         }
     }
 
-    /// <summary>Up to <paramref name="limit"/> messages with an id below <paramref name="beforeId"/>, oldest first.</summary>
-    public HistoryPage TakeBefore(ObjectId beforeId, int limit)
+    /// <summary>Messages after <paramref name="afterId"/>, oldest first, up to <paramref name="limit"/>, when the
+    /// ring holds all of them (it reaches back to <paramref name="afterId"/>); otherwise null.</summary>
+    public HistoryPage? TryTakeAfter(ObjectId afterId, int limit)
     {
         lock (_gate)
         {
-            // Index (0 = oldest) of the first message not older than beforeId; ids are ascending.
-            int low = 0, high = _count;
-            while (low < high)
+            var start = FirstNotBelow(afterId);
+            var reachesBack = start > 0 || (_count > 0 && At(0).Message.Id == afterId) || IsWholeHistory;
+            if (!reachesBack)
             {
-                var middle = (low + high) / 2;
-                if (At(middle).Id < beforeId)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
+                return null;
             }
 
-            return Page(low, limit);
+            if (start < _count && At(start).Message.Id == afterId)
+            {
+                start++;
+            }
+
+            var take = Math.Min(limit, _count - start);
+            var page = new ChatMessage[take];
+            for (var i = 0; i < take; i++)
+            {
+                page[i] = At(start + i).Message;
+            }
+
+            return new HistoryPage(page, start + take < _count);
         }
+    }
+
+    /// <summary>A copy of everything in the ring, oldest first, with the eviction count at the time.</summary>
+    public (ChatMessage[] Messages, long Evictions) Snapshot()
+    {
+        lock (_gate)
+        {
+            var all = new ChatMessage[_count];
+            for (var i = 0; i < _count; i++)
+            {
+                all[i] = At(i).Message;
+            }
+
+            return (all, _evictions);
+        }
+    }
+
+    private void EvictOldest()
+    {
+        var oldest = At(0);
+        if (oldest.Message.ClientMsgId is { } clientMsgId)
+        {
+            _byClientId.Remove((oldest.Message.Sender, clientMsgId));
+        }
+
+        _items[_head] = null!;
+        _head = (_head + 1) % _items.Length;
+        _count--;
+        _evictions++;
+    }
+
+    // Logical index (0 = oldest) of the first message whose id is not below `id`; ids are ascending.
+    private int FirstNotBelow(ObjectId id)
+    {
+        int low = 0, high = _count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (At(middle).Message.Id < id)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
     }
 
     // The page of up to `limit` messages ending just before logical index `end`.
@@ -74,23 +214,16 @@ internal sealed class MessageRing(int capacity)
     {
         var take = Math.Clamp(limit, 0, end);
         var start = end - take;
-        if (take == 0)
-        {
-            return new HistoryPage([], start > 0 || _overflowed);
-        }
-
         var page = new ChatMessage[take];
         for (var i = 0; i < take; i++)
         {
-            page[i] = At(start + i);
+            page[i] = At(start + i).Message;
         }
 
-        return new HistoryPage(page, start > 0 || _overflowed);
+        return new HistoryPage(page, start > 0 || !IsWholeHistory);
     }
 
-    private ChatMessage At(int logicalIndex)
-    {
-        var oldest = _count < _items.Length ? 0 : _next;
-        return _items[(oldest + logicalIndex) % _items.Length];
-    }
+    private bool IsWholeHistory => _completeAt == _evictions;
+
+    private PendingMessage At(int logicalIndex) => _items[(_head + logicalIndex) % _items.Length];
 }

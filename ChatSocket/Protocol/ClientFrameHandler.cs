@@ -37,7 +37,7 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
         switch (request!.Kind)
         {
             case ClientRequestKind.Join:
-                Join(connection, request.RoomId, request.History, "join");
+                await JoinAsync(connection, request.RoomId, request.History, request.Since, "join", cancellationToken);
                 break;
             case ClientRequestKind.Leave:
                 Leave(connection, request);
@@ -54,8 +54,9 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
         }
     }
 
-    /// <summary>Joins a room (also used for the <c>room</c> query parameter of the upgrade).</summary>
-    public void Join(ChatConnection connection, string? roomId, int? historyCount, string reference)
+    /// <summary>Joins a room (also used for the <c>room</c> query parameter of the upgrade); with
+    /// <paramref name="since"/> (resume) the history is every message after that id.</summary>
+    public async ValueTask JoinAsync(ChatConnection connection, string? roomId, int? historyCount, string? since, string reference, CancellationToken cancellationToken)
     {
         if (!ProtocolRules.IsValidRoomId(roomId))
         {
@@ -75,8 +76,21 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
             return;
         }
 
-        var count = Math.Min(historyCount ?? _options.DefaultHistory, _options.MaxHistory);
-        if (rooms.Join(connection, roomId!, count) == JoinStatus.ServerRoomLimit)
+        ObjectId? sinceId = null;
+        if (since is not null)
+        {
+            if (!ObjectId.TryParse(since, out var parsed))
+            {
+                connection.SendError(new ProtocolError(ErrorCodes.BadRequest, "since must be a message id (24 hex digits)", reference));
+                return;
+            }
+
+            sinceId = parsed;
+        }
+
+        // A resume defaults to the most a history frame holds: the client wants everything it missed.
+        var count = Math.Min(historyCount ?? (sinceId is null ? _options.DefaultHistory : _options.MaxHistory), _options.MaxHistory);
+        if (await rooms.JoinAsync(connection, roomId!, count, sinceId, cancellationToken) == JoinStatus.ServerRoomLimit)
         {
             connection.SendError(new ProtocolError(ErrorCodes.TooManyRooms, "the server's room limit is reached", reference));
             return;
@@ -142,9 +156,14 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
         }
 
         var result = await acceptor.AcceptAsync(connection, roomId, content, clientMsgId, cancellationToken);
-        if (result.Status == AcceptStatus.NotInRoom)
+        switch (result.Status)
         {
-            connection.SendError(new ProtocolError(ErrorCodes.NotInRoom, $"join {roomId} before sending to it", reference));
+            case AcceptStatus.NotInRoom:
+                connection.SendError(new ProtocolError(ErrorCodes.NotInRoom, $"join {roomId} before sending to it", reference));
+                break;
+            case AcceptStatus.Overloaded:
+                connection.SendError(new ProtocolError(ErrorCodes.Overloaded, "the server cannot take messages this fast right now; send again later", reference));
+                break;
         }
     }
 

@@ -24,6 +24,9 @@ internal sealed class ClientRequest
     /// <summary><c>before</c> of a <c>history</c> request: an id to page back from.</summary>
     public string? Before { get; init; }
 
+    /// <summary><c>since</c> of a <c>join</c>: the last message id the client saw; it gets every later one.</summary>
+    public string? Since { get; init; }
+
     /// <summary><c>limit</c> of a <c>history</c> request.</summary>
     public int? Limit { get; init; }
 }

@@ -20,7 +20,7 @@ internal static class ClientRequestParser
             return ParseStatus.PlainText;
         }
 
-        string? type = null, roomId = null, content = null, clientMsgId = null, before = null;
+        string? type = null, roomId = null, content = null, clientMsgId = null, before = null, since = null;
         int? history = null, limit = null;
         string? fieldError = null;
         try
@@ -38,6 +38,7 @@ internal static class ClientRequestParser
                     case "content": content = ReadString(ref reader, name, ref fieldError); break;
                     case "client_msg_id": clientMsgId = ReadString(ref reader, name, ref fieldError); break;
                     case "before": before = ReadString(ref reader, name, ref fieldError); break;
+                    case "since": since = ReadString(ref reader, name, ref fieldError); break;
                     case "history": history = ReadInt(ref reader, name, ref fieldError); break;
                     case "limit": limit = ReadInt(ref reader, name, ref fieldError); break;
                     default: reader.Skip(); break;
@@ -87,6 +88,7 @@ internal static class ClientRequestParser
             ClientMsgId = clientMsgId,
             History = history,
             Before = before,
+            Since = since,
             Limit = limit,
         };
         return ParseStatus.Request;

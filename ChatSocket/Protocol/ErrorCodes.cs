@@ -15,6 +15,9 @@ internal static class ErrorCodes
     /// <summary>The connection sends faster than its token bucket allows; the frame was dropped.</summary>
     public const string RateLimited = "rate_limited";
 
-    /// <summary>Reserved for the persistence pipeline (#4): the message could not be queued in time.</summary>
+    /// <summary>The persistence queue stayed full past its timeout: the message was neither broadcast nor stored.</summary>
     public const string Overloaded = "overloaded";
+
+    /// <summary>The database refused a broadcast message for good (not a transient failure): it is not stored.</summary>
+    public const string StoreFailed = "store_failed";
 }

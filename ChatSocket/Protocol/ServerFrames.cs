@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ChatSocket.Messages;
 using ChatSocket.WebSockets;
+using MongoDB.Bson;
 
 namespace ChatSocket.Protocol;
 
@@ -75,6 +76,21 @@ internal static class ServerFrames
         w.WriteString("user"u8, s.user);
         w.WriteString("event"u8, s.joined ? "join"u8 : "leave"u8);
         w.WriteNumber("members"u8, s.members);
+    });
+
+    /// <summary>An <c>ack</c> frame: the message is durable; <paramref name="id"/> is the stored message's id (the
+    /// original's for a resend).</summary>
+    public static byte[] Ack(string roomId, ObjectId id, string? clientMsgId) => Encode((roomId, id, clientMsgId), static (w, s) =>
+    {
+        w.WriteString("type"u8, "ack"u8);
+        w.WriteString("room_id"u8, s.roomId);
+        Span<byte> hex = stackalloc byte[24];
+        WriteHex(s.id.ToByteArray(), hex);
+        w.WriteString("id"u8, hex);
+        if (s.clientMsgId is not null)
+        {
+            w.WriteString("client_msg_id"u8, s.clientMsgId);
+        }
     });
 
     /// <summary>An <c>error</c> frame.</summary>

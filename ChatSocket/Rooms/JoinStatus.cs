@@ -1,6 +1,6 @@
 namespace ChatSocket.Rooms;
 
-/// <summary>Outcome of <see cref="RoomRegistry.Join"/>.</summary>
+/// <summary>Outcome of <see cref="RoomRegistry.JoinAsync"/>.</summary>
 internal enum JoinStatus
 {
     /// <summary>The connection is now a member; it was sent <c>joined</c> and <c>history</c>.</summary>
@@ -14,4 +14,8 @@ internal enum JoinStatus
 
     /// <summary>Internal: the room emptied and was removed while joining; the registry retries.</summary>
     RoomRemoved,
+
+    /// <summary>Internal: the in-memory ring cannot answer alone; the registry fetches the archive's part (outside
+    /// the lock) and retries with it.</summary>
+    NeedsArchive,
 }

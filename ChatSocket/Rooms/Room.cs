@@ -1,5 +1,6 @@
 using ChatSocket.Connections;
 using ChatSocket.Messages;
+using ChatSocket.Persistence;
 using ChatSocket.Protocol;
 using MongoDB.Bson;
 
@@ -10,7 +11,7 @@ namespace ChatSocket.Rooms;
 /// order by every member: joins with their history snapshot, leaves, and published messages, whose ids are assigned
 /// under it. Fan-out only appends the shared frame to each member's bounded queue.
 /// </summary>
-internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room> removeWhenEmpty)
+internal sealed class Room(string id, RecentMessages recent, Action<Room> removeWhenEmpty)
 {
     private readonly Lock _gate = new();
     private ChatConnection[] _members = [];
@@ -25,17 +26,24 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
     public IReadOnlyList<ChatConnection> Members => Volatile.Read(ref _members);
 
     /// <summary>
-    /// Adds <paramref name="connection"/>; in the same ordered step it gets <c>joined</c> then <c>history</c> (the
-    /// newest <paramref name="history"/> messages), and the other members get a presence frame. Every message
-    /// published afterwards reaches it after that history: no gap, no duplicate.
+    /// Adds <paramref name="connection"/>; in the same ordered step it gets <c>joined</c> then <c>history</c>, and the
+    /// other members get a presence frame. Every message published afterwards reaches it after that history: no gap,
+    /// no duplicate. When the in-memory ring cannot answer alone, this returns <see cref="JoinStatus.NeedsArchive"/>
+    /// and the caller fetches the archive's part first (no I/O under the lock), then calls again with it.
     /// </summary>
-    public JoinStatus TryJoin(ChatConnection connection, int history)
+    public JoinStatus TryJoin(ChatConnection connection, JoinRequest request)
     {
         lock (_gate)
         {
             if (_removed)
             {
                 return JoinStatus.RoomRemoved;
+            }
+
+            var page = HistoryFor(request);
+            if (page is null)
+            {
+                return JoinStatus.NeedsArchive;
             }
 
             var isNew = Array.IndexOf(_members, connection) < 0;
@@ -45,7 +53,7 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
             }
 
             connection.Send(ServerFrames.Joined(Id, _members.Length));
-            connection.Send(ServerFrames.History(Id, recent.TakeRecent(Id, history)));
+            connection.Send(ServerFrames.History(Id, page));
             if (isNew)
             {
                 BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: true, _members.Length), except: connection);
@@ -53,6 +61,42 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
 
             return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
         }
+    }
+
+    // Under the lock: the history a join gets, or null when the archive's part is needed (again).
+    private HistoryPage? HistoryFor(JoinRequest request)
+    {
+        var ring = recent.RingOf(Id);
+        var fromRing = request.Since is { } since ? ring.TryTakeAfter(since, request.History) : ring.TryTakeRecent(request.History);
+        if (fromRing is not null)
+        {
+            return fromRing;
+        }
+
+        // The archive's part was read before the lock; it is good only if the ring evicted nothing since, because
+        // then every message is in the archive's answer, in the ring, or published after this join.
+        if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring) || prefetched.Evictions != ring.Evictions)
+        {
+            return null;
+        }
+
+        var (inRing, evictions) = ring.Snapshot();
+        var merged = MessageHistory.Merge(prefetched.Stored.Messages, inRing, request.Since, before: null);
+        if (request.Since is null)
+        {
+            var stored = prefetched.Stored.Messages;
+            if (!prefetched.Stored.HasMore && (stored.Count == 0 || (inRing.Length > 0 && stored[0].Id >= inRing[0].Id)))
+            {
+                // The archive held the whole room, all of it in the ring too: later joins need no query.
+                ring.MarkComplete(evictions);
+            }
+
+            var skip = Math.Max(0, merged.Count - request.History);
+            return new HistoryPage(merged[skip..], skip > 0 || prefetched.Stored.HasMore);
+        }
+
+        var take = Math.Min(request.History, merged.Count);
+        return new HistoryPage(merged[..take], take < merged.Count || prefetched.Stored.HasMore);
     }
 
     /// <summary>Removes a member, tells the others, and removes the room from the registry when it empties.</summary>
@@ -83,14 +127,21 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
     }
 
     /// <summary>
-    /// The ordered step of accepting a message: assigns its id and timestamp, appends it to the recent history and
-    /// hands the one encoded frame to every member, all under the room's lock so that every member sees the ids in
-    /// order. The persistence pipeline (#4) adds its hand-off here.
+    /// The ordered step of accepting a message: assigns its id and timestamp, hands it to the persistence queue,
+    /// appends it to the recent history and hands the one encoded frame to every member, all under the room's lock
+    /// so that every member sees the ids in order. A <c>client_msg_id</c> the sender already used is not published
+    /// again: the result is the original. When the queue is full nothing happens and the result has no message.
     /// </summary>
-    public ChatMessage Publish(string sender, string content, string? clientMsgId)
+    public PublishResult TryPublish(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue)
     {
         lock (_gate)
         {
+            var ring = recent.RingOf(Id);
+            if (clientMsgId is not null && ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
+            {
+                return new PublishResult(original, IsResend: true);
+            }
+
             // Never let time run backwards within a room: ids (which embed the seconds) must keep increasing.
             var now = DateTime.UtcNow;
             var timestamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
@@ -99,11 +150,23 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
                 timestamp = _lastTimestamp;
             }
 
+            var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender.User, content, timestamp, clientMsgId);
+            var pending = new PendingMessage(message);
+            if (queue is not null && !queue.TryEnqueue(pending))
+            {
+                return default;
+            }
+
             _lastTimestamp = timestamp;
-            var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender, content, timestamp, clientMsgId);
-            recent.Append(message);
+            ring.Append(pending);
             BroadcastLocked(ServerFrames.Message(message), except: null);
-            return message;
+            if (queue is not null)
+            {
+                // After the broadcast, so the sender gets its message before its ack even when the writer is faster.
+                pending.AddAckTarget(sender);
+            }
+
+            return new PublishResult(pending, IsResend: false);
         }
     }
 

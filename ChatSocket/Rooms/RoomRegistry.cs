@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using ChatSocket.Connections;
 using ChatSocket.Messages;
 using Microsoft.Extensions.Options;
+using MongoDB.Bson;
 
 namespace ChatSocket.Rooms;
 
@@ -9,7 +10,7 @@ namespace ChatSocket.Rooms;
 /// The rooms that have members. Rooms are created on the first join and removed atomically when the last member
 /// leaves; their number is bounded by <see cref="ChatOptions.MaxRooms"/>.
 /// </summary>
-internal sealed class RoomRegistry(InMemoryMessageHistory recent, IOptions<ChatOptions> options)
+internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history, IOptions<ChatOptions> options)
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly int _maxRooms = options.Value.MaxRooms;
@@ -18,9 +19,13 @@ internal sealed class RoomRegistry(InMemoryMessageHistory recent, IOptions<ChatO
     /// <summary>Rooms with at least one member.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>Adds the connection to the room, creating it if needed (see <see cref="Room.TryJoin"/>).</summary>
-    public JoinStatus Join(ChatConnection connection, string roomId, int history)
+    /// <summary>
+    /// Adds the connection to the room, creating it if needed (see <see cref="Room.TryJoin"/>). When the history
+    /// needs the archive, it is read first, outside any lock, and the join retried with it.
+    /// </summary>
+    public async ValueTask<JoinStatus> JoinAsync(ChatConnection connection, string roomId, int historyCount, ObjectId? since, CancellationToken cancellationToken)
     {
+        var request = new JoinRequest(historyCount, since);
         while (true)
         {
             if (!_rooms.TryGetValue(roomId, out var room))
@@ -39,8 +44,16 @@ internal sealed class RoomRegistry(InMemoryMessageHistory recent, IOptions<ChatO
                 }
             }
 
-            var status = room.TryJoin(connection, history);
-            if (status != JoinStatus.RoomRemoved)
+            var status = room.TryJoin(connection, request);
+            if (status == JoinStatus.NeedsArchive)
+            {
+                // A busy ring may evict while the archive is read; each retry reads again. Rare beyond one.
+                var ring = recent.RingOf(roomId);
+                var evictions = ring.Evictions;
+                var stored = await history.FetchForJoinAsync(roomId, historyCount, since, cancellationToken);
+                request = request with { Prefetched = (stored, ring, evictions) };
+            }
+            else if (status != JoinStatus.RoomRemoved)
             {
                 return status;
             }

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Messages;
+
+/// <summary>
+/// Recent messages of every room in memory, the hot cache in front of the <see cref="IMessageArchive"/>: one
+/// <see cref="MessageRing"/> per room, at most <see cref="ChatOptions.HistoryRoomCapacity"/> rooms (the least
+/// recently written ring whose messages are all stored is dropped). It outlives room membership.
+/// </summary>
+internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptions> options)
+{
+    private readonly ConcurrentDictionary<string, MessageRing> _rings = new(StringComparer.Ordinal);
+    private readonly Lock _createGate = new();
+    private readonly int _capacity = options.Value.HistoryCapacity;
+    private readonly int _roomCapacity = options.Value.HistoryRoomCapacity;
+
+    /// <summary>The ring of a room, created empty when it has none.</summary>
+    public MessageRing RingOf(string roomId)
+    {
+        if (_rings.TryGetValue(roomId, out var ring))
+        {
+            return ring;
+        }
+
+        // Creation is rare (a room's first message or join): one lock keeps the count within the limit.
+        lock (_createGate)
+        {
+            if (_rings.TryGetValue(roomId, out ring))
+            {
+                return ring;
+            }
+
+            if (_rings.Count >= _roomCapacity)
+            {
+                DropLeastRecentlyWritten();
+            }
+
+            ring = new MessageRing(_capacity);
+            if (!archive.IsDurable)
+            {
+                // Without a database the ring is all the history the room will ever have.
+                ring.MarkComplete(0);
+            }
+
+            _rings[roomId] = ring;
+            return ring;
+        }
+    }
+
+    /// <summary>The ring of a room, if it has one.</summary>
+    public MessageRing? Find(string roomId) => _rings.GetValueOrDefault(roomId);
+
+    private void DropLeastRecentlyWritten()
+    {
+        // Only a ring whose messages are all stored may go: the others hold what the database does not have yet.
+        // When none qualifies (an outage), the map stays over its limit until the backlog is stored.
+        KeyValuePair<string, MessageRing>? oldest = null;
+        foreach (var pair in _rings)
+        {
+            if ((oldest is null || pair.Value.LastWrite < oldest.Value.Value.LastWrite) && pair.Value.IsSettled)
+            {
+                oldest = pair;
+            }
+        }
+
+        if (oldest is { } victim)
+        {
+            _rings.TryRemove(victim);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Persistence;
+
+/// <summary>
+/// The bounded queue between the rooms and the writer. Full policy: the sender waits up to
+/// <see cref="PersistenceOptions.EnqueueTimeout"/>, then the message is rejected as <c>overloaded</c>.
+/// </summary>
+internal sealed class MessageQueue
+{
+    private readonly Channel<PendingMessage> _channel;
+
+    public MessageQueue(IOptions<PersistenceOptions> options)
+    {
+        Capacity = options.Value.QueueCapacity;
+        _channel = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(Capacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = false,
+        });
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Messages waiting for the writer.</summary>
+    public int Count => _channel.Reader.Count;
+
+    public ChannelReader<PendingMessage> Reader => _channel.Reader;
+
+    /// <summary>Adds without waiting; false when the queue is full or closed.</summary>
+    public bool TryEnqueue(PendingMessage message) => _channel.Writer.TryWrite(message);
+
+    /// <summary>Waits until there may be room, at most <paramref name="timeout"/>; false on timeout or when the
+    /// queue is closed for shutdown.</summary>
+    public async Task<bool> WaitForRoomAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await _channel.Writer.WaitToWriteAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The deadline passed: the caller answers "overloaded".
+            return false;
+        }
+    }
+
+    /// <summary>Closes the queue for shutdown: no more messages are accepted, the writer drains the rest.</summary>
+    public void Complete() => _channel.Writer.TryComplete();
+}

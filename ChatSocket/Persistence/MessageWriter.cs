@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Persistence;
+
+/// <summary>
+/// Drains the <see cref="MessageQueue"/> into MongoDB: greedy batches (whatever is queued, up to the batch size, so a
+/// lone message is written at once), unordered <c>InsertMany</c>, a few batches in flight, failed batches retried
+/// with capped exponential backoff and jitter until they land. On shutdown the queue is closed and drained until a
+/// deadline; what is left is spilled to disk and stored first at the next start.
+/// </summary>
+internal sealed partial class MessageWriter(
+    MessageQueue queue,
+    MessageStore store,
+    SpillFile spill,
+    PersistenceHealth health,
+    PersistenceMetrics metrics,
+    IOptions<PersistenceOptions> options,
+    ILogger<MessageWriter> logger) : BackgroundService
+{
+    // Cancelled only when the drain deadline passes at shutdown: until then every batch is retried.
+    private readonly CancellationTokenSource _abort = new();
+    private readonly PersistenceOptions _options = options.Value;
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        _abort.CancelAfter(_options.ShutdownDrainTimeout);
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    // The stopping token is not used: stopping closes the queue instead (StopAsync), and the loop ends when it is
+    // drained or when the drain deadline cancels _abort.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var abort = _abort.Token;
+        var inFlight = new List<(Task Task, PendingMessage[] Batch)>(_options.MaxBatchesInFlight);
+        try
+        {
+            await RetryAsync(store.EnsureIndexesAsync, "create indexes", abort);
+            // A spill file is deleted only after all its messages are stored, so an abort here loses nothing.
+            await RestoreSpilledAsync(abort);
+            health.RestoreFinished();
+
+            var reader = queue.Reader;
+            while (true)
+            {
+                // Wait for a free slot before taking messages out of the queue, so that the queue's capacity is
+                // what bounds the backlog (and whatever piled up meanwhile goes into one larger batch).
+                while (inFlight.Count >= _options.MaxBatchesInFlight)
+                {
+                    var done = await Task.WhenAny(inFlight.Select(f => f.Task));
+                    await done;
+                    inFlight.RemoveAll(f => f.Task == done);
+                }
+
+                if (!await reader.WaitToReadAsync(abort))
+                {
+                    break;
+                }
+
+                var batch = TakeBatch(reader);
+                if (batch.Length > 0)
+                {
+                    inFlight.Add((WriteBatchAsync(batch, abort), batch));
+                }
+            }
+
+            await Task.WhenAll(inFlight.Select(f => f.Task));
+        }
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        {
+            // The drain deadline passed: whatever is not stored yet is spilled below.
+        }
+        finally
+        {
+            await SpillLeftoversAsync(inFlight);
+        }
+    }
+
+    private PendingMessage[] TakeBatch(System.Threading.Channels.ChannelReader<PendingMessage> reader)
+    {
+        var batch = new PendingMessage[Math.Clamp(reader.Count, 1, _options.BatchSize)];
+        var count = 0;
+        while (count < batch.Length && reader.TryRead(out var message))
+        {
+            batch[count++] = message;
+        }
+
+        return count == batch.Length ? batch : batch[..count];
+    }
+
+    private async Task WriteBatchAsync(PendingMessage[] batch, CancellationToken abort)
+    {
+        var documents = new StoredMessage[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            documents[i] = StoredMessage.From(batch[i].Message);
+        }
+
+        var outcomes = await InsertWithRetryAsync(documents, abort);
+        for (var i = 0; i < batch.Length; i++)
+        {
+            if (!outcomes[i].Stored)
+            {
+                metrics.Rejected();
+                LogRejected(logger, documents[i].Id.ToString(), documents[i].RoomId, outcomes[i].Error ?? "unknown");
+            }
+
+            metrics.Acked(batch[i].Complete(outcomes[i]));
+        }
+    }
+
+    private async Task<InsertOutcome[]> InsertWithRetryAsync(StoredMessage[] documents, CancellationToken abort)
+    {
+        InsertOutcome[]? outcomes = null;
+        await RetryAsync(
+            async ct =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                outcomes = await store.InsertAsync(documents, ct);
+                metrics.BatchWritten(documents.Length, Stopwatch.GetElapsedTime(started));
+            },
+            "insert a batch",
+            abort);
+        metrics.Stored(outcomes!.Count(o => o.Stored));
+        health.InsertSucceeded(queue.Count, _options.BatchSize);
+        return outcomes!;
+    }
+
+    /// <summary>Runs <paramref name="operation"/> until it succeeds or <paramref name="abort"/> fires.</summary>
+    private async Task RetryAsync(Func<CancellationToken, Task> operation, string what, CancellationToken abort)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await operation(abort);
+                return;
+            }
+            catch (Exception ex) when (!abort.IsCancellationRequested)
+            {
+                // Every failure short of shutdown is treated as transient (network, timeouts, elections, an
+                // outage): the documents stay queued and are tried again; duplicates on retry count as stored.
+                health.InsertFailed();
+                metrics.Retried();
+                var delay = Backoff(attempt);
+                LogRetry(logger, ex, what, attempt, delay.TotalMilliseconds);
+                await Task.Delay(delay, abort);
+            }
+        }
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = _options.RetryInitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exponential, _options.RetryMaxDelay.TotalMilliseconds);
+        // Full jitter in the upper half keeps many nodes from retrying in step.
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private async Task RestoreSpilledAsync(CancellationToken abort)
+    {
+        foreach (var path in spill.Find())
+        {
+            var messages = await spill.ReadAsync(path, abort);
+            for (var offset = 0; offset < messages.Count; offset += _options.BatchSize)
+            {
+                var chunk = messages.GetRange(offset, Math.Min(_options.BatchSize, messages.Count - offset)).ToArray();
+                await InsertWithRetryAsync(chunk, abort);
+            }
+
+            spill.Delete(path);
+            LogRestored(logger, messages.Count, path);
+        }
+    }
+
+    private async Task SpillLeftoversAsync(List<(Task Task, PendingMessage[] Batch)> inFlight)
+    {
+        try
+        {
+            // In-flight batches end quickly once _abort is cancelled; their unfinished messages are spilled.
+            await Task.WhenAll(inFlight.Select(f => f.Task)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            var leftovers = new List<StoredMessage>(
+                inFlight.SelectMany(f => f.Batch).Where(m => !m.IsCompleted).Select(m => StoredMessage.From(m.Message)));
+            while (queue.Reader.TryRead(out var message))
+            {
+                leftovers.Add(StoredMessage.From(message.Message));
+            }
+
+            if (leftovers.Count > 0)
+            {
+                metrics.Spilled(leftovers.Count);
+                // The host is stopping: the spill must reach the disk whatever the host's tokens say.
+                await spill.WriteAsync(leftovers, CancellationToken.None);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Could not {What} (attempt {Attempt}); retrying in {DelayMs:F0} ms")]
+    private static partial void LogRetry(ILogger logger, Exception exception, string what, int attempt, double delayMs);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "MongoDB refused message {MessageId} of room {RoomId} for good: {Error}")]
+    private static partial void LogRejected(ILogger logger, string messageId, string roomId, string error);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
+    private static partial void LogRestored(ILogger logger, int count, string path);
+}

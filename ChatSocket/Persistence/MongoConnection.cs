@@ -1,0 +1,87 @@
+using ChatSocket.EmbeddedMongo;
+using Microsoft.Extensions.Options;
+using MongoDB.Driver;
+
+namespace ChatSocket.Persistence;
+
+/// <summary>
+/// Owns the <see cref="MongoClient"/> and, when no connection string is configured, the embedded engine behind it.
+/// A hosted service registered before the message writer, so it starts first and stops last.
+/// </summary>
+internal sealed partial class MongoConnection(
+    IConfiguration configuration,
+    IOptions<MongoOptions> mongoOptions,
+    IOptions<EmbeddedStoreOptions> embeddedOptions,
+    ILogger<MongoConnection> logger) : IHostedService, IAsyncDisposable
+{
+    private EmbeddedMongoServer? _embedded;
+    private IMongoCollection<StoredMessage>? _messages;
+
+    /// <summary>The messages collection; available once the host has started.</summary>
+    public IMongoCollection<StoredMessage> Messages =>
+        _messages ?? throw new InvalidOperationException("The MongoDB connection has not been started.");
+
+    /// <summary>The database the messages live in.</summary>
+    public IMongoDatabase Database => Messages.Database;
+
+    /// <summary>The connection string of the embedded engine, or null when an external MongoDB is used.</summary>
+    public string? EmbeddedConnectionString => _embedded?.ConnectionString;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = mongoOptions.Value;
+        var connectionString = configuration.GetConnectionString("Mongo");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            connectionString = configuration["MONGODB_URI"];
+        }
+
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var embedded = embeddedOptions.Value;
+            var dataDirectory = string.IsNullOrWhiteSpace(embedded.DataDirectory) ? null : Path.GetFullPath(embedded.DataDirectory);
+            _embedded = await EmbeddedMongoServer.StartAsync(
+                new EmbeddedMongoOptions { Port = embedded.Port, DataDirectory = dataDirectory },
+                cancellationToken);
+            connectionString = _embedded.ConnectionString;
+            LogEmbeddedStore(logger, connectionString, dataDirectory ?? "(in memory)");
+        }
+
+        var settings = MongoClientSettings.FromConnectionString(connectionString);
+        settings.MaxConnectionPoolSize = options.MaxConnectionPoolSize;
+        settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
+        settings.ConnectTimeout = options.ConnectTimeout;
+        settings.SocketTimeout = options.OperationTimeout;
+        settings.ApplicationName = "ChatSocket";
+        var client = new MongoClient(settings);
+        var writeConcern = int.TryParse(options.WriteConcern, out var nodes)
+            ? new WriteConcern(nodes, journal: options.Journal)
+            : new WriteConcern(options.WriteConcern, journal: options.Journal);
+        _messages = client.GetDatabase(options.Database)
+            .GetCollection<StoredMessage>(options.Collection)
+            .WithWriteConcern(writeConcern);
+        LogConnected(logger, string.Join(",", settings.Servers), options.Database, options.Collection);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_messages is not null)
+        {
+            _messages.Database.Client.Dispose();
+        }
+
+        if (_embedded is not null)
+        {
+            await _embedded.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "No MongoDB configured (ConnectionStrings:Mongo or MONGODB_URI): running on the embedded development store at {ConnectionString}, data in {DataDirectory}. Use a real MongoDB in production.")]
+    private static partial void LogEmbeddedStore(ILogger logger, string connectionString, string dataDirectory);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Messages go to MongoDB {Server}, {Database}.{Collection}")]
+    private static partial void LogConnected(ILogger logger, string server, string database, string collection);
+}

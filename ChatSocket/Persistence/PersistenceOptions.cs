@@ -1,0 +1,47 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatSocket.Persistence;
+
+/// <summary>Limits and timings of the message pipeline (accept -> bounded queue -> batch writer -> ack).</summary>
+internal sealed class PersistenceOptions
+{
+    public const string Section = "Persistence";
+
+    /// <summary>Store messages in MongoDB (default true). False: nothing is stored, no acks are sent, history is the
+    /// in-memory rings only (for benchmarks of the fan-out alone).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Messages accepted but not yet stored, at most. Default 100,000: about a minute of a busy node's
+    /// traffic, which is the outage the queue absorbs before senders are told <c>overloaded</c>.</summary>
+    [Range(1, 10_000_000)]
+    public int QueueCapacity { get; set; } = 100_000;
+
+    /// <summary>How long a send waits for room in a full queue before it is rejected. Default 2 s.</summary>
+    public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Documents per <c>InsertMany</c>, at most. Default 1,000.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 1_000;
+
+    /// <summary>Batches written concurrently, at most. Default 2.</summary>
+    [Range(1, 64)]
+    public int MaxBatchesInFlight { get; set; } = 2;
+
+    /// <summary>First retry delay after a failed batch; doubles per attempt up to <see cref="RetryMaxDelay"/>.
+    /// Default 100 ms.</summary>
+    public TimeSpan RetryInitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Cap of the retry delay. Default 5 s.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On shutdown, how long the writer keeps storing before it spills the rest to disk. Default 10 s.</summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Directory of the spill file (messages not stored at shutdown). Default <c>./data</c>.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Recent <c>client_msg_id</c>s remembered per room for idempotent resends. Default 1,000.</summary>
+    [Range(0, 1_000_000)]
+    public int RecentClientIdsPerRoom { get; set; } = 1_000;
+}

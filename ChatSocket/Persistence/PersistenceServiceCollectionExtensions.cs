@@ -1,0 +1,45 @@
+using ChatSocket.Messages;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Persistence;
+
+internal static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// MongoDB (or the embedded engine when no connection string is set), the bounded message queue and its batch
+    /// writer; or, with <c>Persistence:Enabled=false</c>, nothing durable at all.
+    /// </summary>
+    public static IServiceCollection AddChatPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MongoOptions>().BindConfiguration(MongoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Persistence:RetryMaxDelay must be at least Persistence:RetryInitialDelay, both positive")
+            .ValidateOnStart();
+        services.AddSingleton<MessageQueue>();
+        services.AddSingleton<PersistenceMetrics>();
+
+        if (!configuration.GetValue(PersistenceOptions.Section + ":" + nameof(PersistenceOptions.Enabled), true))
+        {
+            services.AddSingleton<IMessageArchive, VolatileArchive>();
+            return services;
+        }
+
+        // Registered before the writer (and before the web server) so it starts first and stops last.
+        services.AddSingleton<MongoConnection>();
+        services.AddHostedService(provider => provider.GetRequiredService<MongoConnection>());
+
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<IMessageArchive>(provider => provider.GetRequiredService<MessageStore>());
+        services.AddSingleton<SpillFile>();
+        services.AddSingleton<PersistenceHealth>();
+        services.AddSingleton<MessageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
+        services.AddHealthChecks().AddCheck<MongoHealthCheck>("mongo", tags: ["ready"]);
+
+        // The host waits for the writer's drain on top of the clients' close handshakes.
+        services.AddOptions<HostOptions>().PostConfigure<IOptions<PersistenceOptions>>((host, persistence) =>
+            host.ShutdownTimeout += persistence.Value.ShutdownDrainTimeout + TimeSpan.FromSeconds(2));
+        return services;
+    }
+}

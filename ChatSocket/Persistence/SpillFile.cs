@@ -1,0 +1,85 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
+using MongoDB.Bson.Serialization;
+
+namespace ChatSocket.Persistence;
+
+/// <summary>
+/// Messages that could not be stored before shutdown, kept in the data directory as a sequence of BSON documents
+/// (each carries its own length) and fsync'd, then stored first at the next start.
+/// </summary>
+internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, ILogger<SpillFile> logger)
+{
+    private const string Prefix = "spill-";
+    private const string Extension = ".bson";
+
+    private string Directory => Path.GetFullPath(options.Value.DataDirectory);
+
+    /// <summary>Writes the messages to a new spill file and flushes it to disk.</summary>
+    public async Task WriteAsync(IReadOnlyCollection<StoredMessage> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, $"{Prefix}{DateTime.UtcNow:yyyyMMddHHmmssfffffff}{Extension}");
+        var temporary = path + ".tmp";
+        await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
+        {
+            foreach (var message in messages)
+            {
+                await stream.WriteAsync(message.ToBson(), cancellationToken);
+            }
+
+            await stream.FlushAsync(cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+
+        // The rename makes a half-written file impossible to read back as a whole one.
+        File.Move(temporary, path);
+        LogSpilled(logger, messages.Count, path);
+    }
+
+    /// <summary>The spill files left by earlier runs, oldest first.</summary>
+    public IReadOnlyList<string> Find() =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension).Order(StringComparer.Ordinal).ToArray()
+            : [];
+
+    /// <summary>Reads one spill file. A damaged tail is reported and skipped; what precedes it is returned.</summary>
+    public async Task<List<StoredMessage>> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        var messages = new List<StoredMessage>();
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            var remaining = bytes.Length - offset;
+            var length = remaining >= 4 ? BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offset)) : -1;
+            if (length < 5 || length > remaining)
+            {
+                LogDamaged(logger, path, offset);
+                break;
+            }
+
+            using var reader = new BsonBinaryReader(new MemoryStream(bytes, offset, length, writable: false));
+            messages.Add(BsonSerializer.Deserialize<StoredMessage>(reader));
+            offset += length;
+        }
+
+        return messages;
+    }
+
+    /// <summary>Removes a spill file whose messages are all stored.</summary>
+    public void Delete(string path) => File.Delete(path);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Spilled {Count} unstored messages to {Path}; they are stored at the next start")]
+    private static partial void LogSpilled(ILogger logger, int count, string path);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Spill file {Path} is damaged at byte {Offset}; the rest of it is skipped")]
+    private static partial void LogDamaged(ILogger logger, string path, int offset);
+}
