@@ -18,7 +18,6 @@ internal static class ChatSocketServices
             .ValidateDataAnnotations()
             .Validate(o => o.IdleTimeout > o.PingInterval, "Chat:IdleTimeout must be longer than Chat:PingInterval")
             .Validate(o => o.DefaultHistory <= o.MaxHistory, "Chat:DefaultHistory must not exceed Chat:MaxHistory")
-            .Validate(o => o.HistoryCapacity > o.MaxHistory, "Chat:HistoryCapacity must exceed Chat:MaxHistory, so that the ring answers every join of a busy room alone")
             .Validate(o => o.HistoryRoomCapacity >= 1 && o.MaxMessageBytes >= o.MaxContentLength, "Chat:MaxMessageBytes must hold Chat:MaxContentLength characters")
             .ValidateOnStart();
 

@@ -11,6 +11,8 @@ public sealed class HistoryTests
     [OneTimeSetUp]
     public async Task StartServer() => _server = await ChatServer.StartAsync(new Dictionary<string, string?>
     {
+        // The ring alone: with persistence on, history reaches past it into MongoDB (Persistence/HistoryTests).
+        ["Persistence:Enabled"] = "false",
         ["Chat:HistoryCapacity"] = "6",
         ["Chat:MessagesPerSecond"] = "100000",
         ["Chat:MessageBurst"] = "100000",

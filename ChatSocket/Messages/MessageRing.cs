@@ -9,9 +9,10 @@ namespace ChatSocket.Messages;
 /// its capacity, and the message is no longer waiting for the database. So every message older than the ring's
 /// oldest is in the database, and every message not yet stored is here: ring + database have no gap. During a
 /// database outage the ring grows past its capacity, bounded by the persistence queue. It also remembers the
-/// <c>client_msg_id</c>s of its messages for idempotent resends. Thread-safe; readers get copies.
+/// <c>client_msg_id</c>s of its messages for idempotent resends. Thread-safe; readers get copies. Without an archive
+/// (<paramref name="archived"/> false, persistence off) the ring is all the history there is.
 /// </summary>
-internal sealed class MessageRing(int capacity)
+internal sealed class MessageRing(int capacity, bool archived)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Sender, string ClientMsgId), PendingMessage> _byClientId = [];
@@ -122,7 +123,7 @@ internal sealed class MessageRing(int capacity)
     {
         lock (_gate)
         {
-            if (_count <= limit && !IsWholeHistory)
+            if (_count <= limit && !CanAnswerAlone)
             {
                 return null;
             }
@@ -138,7 +139,7 @@ internal sealed class MessageRing(int capacity)
         lock (_gate)
         {
             var start = FirstNotBelow(afterId);
-            var reachesBack = start > 0 || (_count > 0 && At(0).Message.Id == afterId) || IsWholeHistory;
+            var reachesBack = start > 0 || (_count > 0 && At(0).Message.Id == afterId) || CanAnswerAlone;
             if (!reachesBack)
             {
                 return null;
@@ -220,10 +221,11 @@ internal sealed class MessageRing(int capacity)
             page[i] = At(start + i).Message;
         }
 
-        return new HistoryPage(page, start > 0 || !IsWholeHistory);
+        return new HistoryPage(page, start > 0 || (archived ? _completeAt != _evictions : _evictions > 0));
     }
 
-    private bool IsWholeHistory => _completeAt == _evictions;
+    // Nothing older exists anywhere else: no archive, or the archive was seen to hold nothing older.
+    private bool CanAnswerAlone => !archived || _completeAt == _evictions;
 
     private PendingMessage At(int logicalIndex) => _items[(_head + logicalIndex) % _items.Length];
 }

@@ -36,13 +36,7 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
                 DropLeastRecentlyWritten();
             }
 
-            ring = new MessageRing(_capacity);
-            if (!archive.IsDurable)
-            {
-                // Without a database the ring is all the history the room will ever have.
-                ring.MarkComplete(0);
-            }
-
+            ring = new MessageRing(_capacity, archive.IsDurable);
             _rings[roomId] = ring;
             return ring;
         }

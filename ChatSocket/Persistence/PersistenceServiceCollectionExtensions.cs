@@ -25,6 +25,12 @@ internal static class PersistenceServiceCollectionExtensions
             return services;
         }
 
+        // With a database behind it, the ring must answer every join of a busy room alone: a join that had to read
+        // the database while the ring evicts would have to read it again.
+        services.AddOptions<ChatOptions>().Validate(
+            o => o.HistoryCapacity > o.MaxHistory,
+            "Chat:HistoryCapacity must exceed Chat:MaxHistory when persistence is on");
+
         // Registered before the writer (and before the web server) so it starts first and stops last.
         services.AddSingleton<MongoConnection>();
         services.AddHostedService(provider => provider.GetRequiredService<MongoConnection>());

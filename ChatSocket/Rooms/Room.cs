@@ -152,7 +152,12 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
             var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender.User, content, timestamp, clientMsgId);
             var pending = new PendingMessage(message);
-            if (queue is not null && !queue.TryEnqueue(pending))
+            if (queue is null)
+            {
+                // Persistence is off: nothing to wait for, the ring may evict it like any stored message.
+                pending.Complete(InsertOutcome.NotDurable(message.Id));
+            }
+            else if (!queue.TryEnqueue(pending))
             {
                 return default;
             }
