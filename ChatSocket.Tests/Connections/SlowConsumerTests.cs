@@ -26,14 +26,15 @@ public sealed class SlowConsumerTests
         var sent = 0;
         while (metrics.SlowConsumersTotal == 0 && sent < 20_000)
         {
-            // Ten at a time, each batch read back, so that the reading member's queue never holds more than ten.
-            for (var i = 0; i < 10; i++, sent++)
+            // Five at a time, each batch read back up to its last ack, so that the reading member's queue never
+            // holds more than ten frames (five messages, five acks) even on a loaded machine.
+            for (var i = 0; i < 5; i++, sent++)
             {
                 await alice.SendJsonAsync(new { type = "send", room_id = "slow", content, client_msg_id = $"m{sent}" });
             }
 
             var lastOfBatch = $"m{sent - 1}";
-            await alice.ReceiveAsync(f => f.GetProperty("type").GetString() == "message" && f.GetProperty("client_msg_id").GetString() == lastOfBatch);
+            await alice.ReceiveAsync(f => f.GetProperty("type").GetString() == "ack" && f.GetProperty("client_msg_id").GetString() == lastOfBatch);
         }
 
         Assert.That(metrics.SlowConsumersTotal, Is.EqualTo(1), "the stuck client was found slow");
