@@ -91,32 +91,19 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
             : new InsertOutcome(true, original["_id"].AsObjectId, null);
     }
 
-    public async Task<HistoryPage> GetBeforeAsync(
-        string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
+    public Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
     {
         var filter = Builders<StoredMessage>.Filter;
         var query = filter.Eq(m => m.RoomId, roomId);
-        if (before is { } id)
+        if (before is { } upper)
         {
-            query &= filter.Lt(m => m.Id, id);
+            query &= filter.Lt(m => m.Id, upper);
         }
 
-        var page = await Messages.Find(query)
-            .Sort(Builders<StoredMessage>.Sort.Descending(m => m.Id))
-            .Limit(limit + 1)
-            .ToListAsync(cancellationToken);
-        var hasMore = page.Count > limit;
-        if (hasMore)
-        {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        page.Reverse();
-        return ToPage(page, hasMore);
+        return PageAsync(query, newestFirst: true, limit, cancellationToken);
     }
 
-    public async Task<HistoryPage> GetAfterAsync(
-        string roomId, ObjectId after, ObjectId? before, int limit, CancellationToken cancellationToken)
+    public Task<HistoryPage> GetAfterAsync(string roomId, ObjectId after, ObjectId? before, int limit, CancellationToken cancellationToken)
     {
         var filter = Builders<StoredMessage>.Filter;
         var query = filter.Eq(m => m.RoomId, roomId) & filter.Gt(m => m.Id, after);
@@ -125,25 +112,23 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
             query &= filter.Lt(m => m.Id, upper);
         }
 
+        return PageAsync(query, newestFirst: false, limit, cancellationToken);
+    }
+
+    // One index range scan of `limit` + 1 documents (the extra one only tells whether more exist), oldest first.
+    private async Task<HistoryPage> PageAsync(FilterDefinition<StoredMessage> query, bool newestFirst, int limit, CancellationToken cancellationToken)
+    {
+        var sort = Builders<StoredMessage>.Sort;
         var page = await Messages.Find(query)
-            .Sort(Builders<StoredMessage>.Sort.Ascending(m => m.Id))
+            .Sort(newestFirst ? sort.Descending(m => m.Id) : sort.Ascending(m => m.Id))
             .Limit(limit + 1)
             .ToListAsync(cancellationToken);
         var hasMore = page.Count > limit;
-        if (hasMore)
+        var count = Math.Min(page.Count, limit);
+        var messages = new ChatMessage[count];
+        for (var i = 0; i < count; i++)
         {
-            page.RemoveAt(page.Count - 1);
-        }
-
-        return ToPage(page, hasMore);
-    }
-
-    private static HistoryPage ToPage(List<StoredMessage> page, bool hasMore)
-    {
-        var messages = new ChatMessage[page.Count];
-        for (var i = 0; i < messages.Length; i++)
-        {
-            messages[i] = page[i].ToChatMessage();
+            messages[newestFirst ? count - 1 - i : i] = page[i].ToChatMessage();
         }
 
         return new HistoryPage(messages, hasMore);
