@@ -121,6 +121,12 @@ internal sealed class ChatConnection
             var first = await Task.WhenAny(send, receive, _closing.Task);
             if (first == receive)
             {
+                if (receive.IsFaulted)
+                {
+                    // A bug while handling a frame (logged below): tell the client, end this connection only.
+                    Close(WebSocketCloseCodes.InternalError, "internal error");
+                }
+
                 // The peer closed or broke the protocol: let the reply (close frame) go out, then end.
                 _outbox.Complete();
             }
