@@ -23,6 +23,7 @@ internal sealed class ChatConnection
     private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceived = Environment.TickCount64;
     private long _lastPing;
+    private volatile bool _slowConsumer;
 
     public ChatConnection(long id, string user, ChatOptions options, ChatMetrics metrics, ILogger logger)
     {
@@ -74,8 +75,9 @@ internal sealed class ChatConnection
     {
         if (_outbox.TryEnqueue(frame) == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
         {
+            // Often called under a room's lock: count here, but log from the connection's own task (RunAsync).
             _metrics.SlowConsumerClosed();
-            ConnectionLog.SlowConsumer(_logger, Id);
+            _slowConsumer = true;
             _closing.TrySetResult();
         }
     }
@@ -119,6 +121,11 @@ internal sealed class ChatConnection
         try
         {
             var first = await Task.WhenAny(send, receive, _closing.Task);
+            if (_slowConsumer)
+            {
+                ConnectionLog.SlowConsumer(_logger, Id);
+            }
+
             if (first == receive)
             {
                 if (receive.IsFaulted)
