@@ -1,4 +1,3 @@
-using System.Buffers;
 using ChatSocket.Protocol;
 using ChatSocket.WebSockets;
 
@@ -184,11 +183,12 @@ internal sealed class ChatConnection
             }
             catch (WebSocketProtocolException ex)
             {
-                // Expected from misbehaving clients: answer with the close code, then drain until the peer hangs up
-                // (or the close timeout), so that its unread bytes do not turn our close frame into a TCP reset.
+                // Expected from misbehaving clients: answer with the close code, then read on (skipping frames) until
+                // the peer's close or hang-up, so that its unread bytes do not turn our close frame into a TCP reset
+                // and a well-behaved peer is not kept waiting for the close timeout.
                 ConnectionLog.ProtocolViolation(_logger, Id, ex.CloseCode, ex.Message);
                 Close(ex.CloseCode, ex.Message);
-                await DrainAsync(stream, cancellationToken);
+                await reader.SkipToCloseAsync(cancellationToken);
                 return;
             }
 
@@ -213,21 +213,6 @@ internal sealed class ChatConnection
                     // A pong, or text after our close frame: only the activity counts.
                     break;
             }
-        }
-    }
-
-    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            while (await stream.ReadAsync(buffer, cancellationToken) > 0)
-            {
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
