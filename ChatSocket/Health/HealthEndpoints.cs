@@ -7,7 +7,7 @@ internal static class HealthEndpoints
 {
     private const string ReadyTag = "ready";
 
-    /// <summary>Registers the checks; readiness checks carry the "ready" tag (#4 adds the database).</summary>
+    /// <summary>Registers the checks; readiness checks carry the "ready" tag (persistence adds the database).</summary>
     public static IServiceCollection AddChatHealthChecks(this IServiceCollection services)
     {
         services.AddHealthChecks().AddCheck<NotStoppingHealthCheck>("not_stopping", tags: [ReadyTag]);
