@@ -12,10 +12,10 @@ public sealed class MessageRingTests
         var ring = new MessageRing(capacity: 3);
         var messages = Fill(ring, 5);
 
-        var page = ring.TakeRecent(10);
-
-        Assert.That(page.Messages, Is.EqualTo(messages.Skip(2)));
-        Assert.That(page.HasMore, Is.True);
+        Assert.That(ring.TakeRecent(10).Messages, Is.EqualTo(messages.Skip(2)));
+        Assert.That(ring.TakeRecent(2).Messages, Is.EqualTo(messages.Skip(3)));
+        Assert.That(ring.TakeRecent(2).HasMore, Is.True);
+        Assert.That(ring.TakeRecent(3).HasMore, Is.False, "what fell out of the ring cannot be fetched");
     }
 
     [Test]
