@@ -179,6 +179,7 @@ internal sealed class ChatConnection
             WebSocketReadResult frame;
             try
             {
+                await reader.WaitForDataAsync(cancellationToken);
                 frame = await reader.ReadAsync(cancellationToken);
             }
             catch (WebSocketProtocolException ex)
