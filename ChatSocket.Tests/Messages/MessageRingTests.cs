@@ -8,7 +8,7 @@ namespace ChatSocket.Tests.Messages;
 public sealed class MessageRingTests
 {
     [Test]
-    public void A_wrapped_ring_without_archive_returns_the_newest_messages_and_says_older_ones_existed()
+    public void A_wrapped_ring_without_archive_returns_the_newest_messages_and_promises_nothing_it_cannot_fetch()
     {
         var ring = new MessageRing(capacity: 3, archived: false);
         var messages = Fill(ring, 5, stored: true);
@@ -17,7 +17,8 @@ public sealed class MessageRingTests
 
         Assert.That(page, Is.Not.Null);
         Assert.That(page!.Messages, Is.EqualTo(messages.Skip(2)));
-        Assert.That(page.HasMore, Is.True);
+        Assert.That(page.HasMore, Is.False, "evicted messages are gone without a database");
+        Assert.That(ring.TryTakeRecent(2)!.HasMore, Is.True);
     }
 
     [Test]

@@ -200,6 +200,7 @@ internal sealed class ChatConnection : IAckTarget
             WebSocketReadResult frame;
             try
             {
+                await reader.WaitForDataAsync(cancellationToken);
                 frame = await reader.ReadAsync(cancellationToken);
             }
             catch (WebSocketProtocolException ex)

@@ -43,6 +43,13 @@ internal sealed class ConnectionAcceptor(
             return;
         }
 
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Between the shutdown signal and Kestrel closing its listeners, new clients are turned away.
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", "stopping");
+            return;
+        }
+
         if (!connections.TryReserve())
         {
             ConnectionLog.ConnectionLimitReached(logger, connections.Limit);

@@ -221,7 +221,8 @@ internal sealed class MessageRing(int capacity, bool archived)
             page[i] = At(start + i).Message;
         }
 
-        return new HistoryPage(page, start > 0 || (archived ? _completeAt != _evictions : _evictions > 0));
+        // Without an archive, evicted messages are gone: has_more only promises what can be fetched.
+        return new HistoryPage(page, start > 0 || (archived && _completeAt != _evictions));
     }
 
     // Nothing older exists anywhere else: no archive, or the archive was seen to hold nothing older.

@@ -17,6 +17,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
     private ChatConnection[] _members = [];
     private bool _removed;
     private DateTime _lastTimestamp;
+    private ObjectId _lastId = ObjectId.Empty;
 
     public string Id { get; } = id;
 
@@ -142,7 +143,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
                 return new PublishResult(original, IsResend: true);
             }
 
-            // Never let time run backwards within a room: ids (which embed the seconds) must keep increasing.
+            // Never let time run backwards within a room; ids must keep increasing (MessageIds).
             var now = DateTime.UtcNow;
             var timestamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
             if (timestamp < _lastTimestamp)
@@ -150,7 +151,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
                 timestamp = _lastTimestamp;
             }
 
-            var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender.User, content, timestamp, clientMsgId);
+            var message = new ChatMessage(MessageIds.Next(_lastId, timestamp), Id, sender.User, content, timestamp, clientMsgId);
             var pending = new PendingMessage(message);
             if (queue is null)
             {
@@ -163,6 +164,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
             }
 
             _lastTimestamp = timestamp;
+            _lastId = message.Id;
             ring.Append(pending);
             BroadcastLocked(ServerFrames.Message(message), except: null);
             if (queue is not null)

@@ -34,6 +34,29 @@ internal sealed class WebSocketReader(Stream stream, int maxMessageBytes) : IDis
     }
 
     /// <summary>
+    /// Waits until the stream has data, holding no buffer: when nothing is buffered the pooled buffers are returned
+    /// and the wait is a zero-byte read. Awaiting this in the caller's loop, before <see cref="ReadAsync"/>, means an
+    /// idle connection keeps no reader state machine alive either. Invalidates the last returned payload.
+    /// </summary>
+    public ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer is not null && _end > _start)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        ReturnBuffer();
+        if (_messageHandedOut)
+        {
+            ReturnMessageBuffer();
+        }
+
+        // Not an async method, so that the wait holds no state machine of ours: the stream's task is returned as is.
+        // Its result carries no information (a zero-byte read only waits for readability).
+        return stream.ReadAsync(Memory<byte>.Empty, cancellationToken);
+    }
+
+    /// <summary>
     /// Returns the next text message, ping, pong or close. The returned payload is valid until the next call.
     /// </summary>
     public async ValueTask<WebSocketReadResult> ReadAsync(CancellationToken cancellationToken)
