@@ -61,6 +61,9 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     /// <summary>Open client connections.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>The storage, for in-process measurements (benchmarks) that bypass the wire.</summary>
+    internal StorageEngine Storage => _storage;
+
     /// <summary>Open server-side cursors (those not exhausted, killed or timed out).</summary>
     public int OpenCursorCount => _cursors.Count;
 
