@@ -30,7 +30,7 @@ internal static class InsertBenchmark
         var directory = durable ? Path.Combine(Path.GetTempPath(), "engine-bench-" + Guid.NewGuid().ToString("N")) : null;
         try
         {
-            await using var server = await EmbeddedMongoServer.StartAsync(new EmbeddedMongoOptions { DataDirectory = directory });
+            var server = await EmbeddedMongoServer.StartAsync(new EmbeddedMongoOptions { DataDirectory = directory });
             using var client = new MongoClient(server.ConnectionString);
             var collection = client.GetDatabase("bench").GetCollection<BsonDocument>("messages");
             await ChatMessages.CreateIndexesAsync(collection);
@@ -48,6 +48,7 @@ internal static class InsertBenchmark
 
             await collection.InsertManyAsync(batches[0], new InsertManyOptions { IsOrdered = false });
             var next = 0;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var stopwatch = Stopwatch.StartNew();
             var tasks = Enumerable.Range(0, writers).Select(async _ =>
             {
@@ -59,9 +60,17 @@ internal static class InsertBenchmark
             });
             await Task.WhenAll(tasks);
             stopwatch.Stop();
+            var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
             var documents = (Batches - 1) * BatchSize;
             var stored = await collection.EstimatedDocumentCountAsync();
-            Console.WriteLine($"insert  durable={durable,-5} writers={writers} run={run}: {documents:N0} docs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {documents / stopwatch.Elapsed.TotalSeconds:N0} docs/s (stored {stored:N0})");
+            Console.WriteLine($"insert  durable={durable,-5} writers={writers} run={run}: {documents:N0} docs in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {documents / stopwatch.Elapsed.TotalSeconds:N0} docs/s, {documents / cpuSeconds:N0} docs per CPU-second of the process (client + server) (stored {stored:N0})");
+            await server.DisposeAsync();
+            if (directory is not null)
+            {
+                var replay = Stopwatch.StartNew();
+                await using var restarted = await EmbeddedMongoServer.StartAsync(new EmbeddedMongoOptions { DataDirectory = directory });
+                Console.WriteLine($"replay  {stored:N0} docs ({new FileInfo(Path.Combine(directory, "journal.bin")).Length / (1024 * 1024):N0} MiB journal) in {replay.Elapsed.TotalMilliseconds:N0} ms");
+            }
         }
         finally
         {
