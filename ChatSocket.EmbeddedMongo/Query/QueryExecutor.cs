@@ -63,7 +63,7 @@ internal static class QueryExecutor
         QueryPlan? best = null;
         foreach (var index in collection.Indexes)
         {
-            if (index.Definition.IsPartial)
+            if (index.Definition.IsPartial && !Implies(filter, index.Definition))
             {
                 continue;
             }
@@ -77,6 +77,28 @@ internal static class QueryExecutor
         }
 
         return best!;
+    }
+
+    /// <summary>
+    /// Whether every document the filter matches is in a partial index: true for a partial filter of
+    /// <c>{f: {$exists: true}}</c> conditions when the query has an equality on each such field (the dedupe lookup).
+    /// </summary>
+    private static bool Implies(Filter filter, Storage.IndexDefinition definition)
+    {
+        if (definition.Sparse || definition.PartialExistsFields is null)
+        {
+            return false;
+        }
+
+        foreach (var field in definition.PartialFilter!.Fields.Names)
+        {
+            if (!filter.Conditions.TryGetValue(field, out var condition) || condition.Equal is null)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static QueryPlan Evaluate(CollectionIndex index, Filter filter, SortSpec? sort)

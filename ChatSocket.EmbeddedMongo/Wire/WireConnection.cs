@@ -84,8 +84,11 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                     reader.AdvanceTo(buffer.Start, buffer.End);
                 }
 
-                foreach (var (message, length) in messages)
+                for (var i = 0; i < messages.Count; i++)
                 {
+                    // Taken out of the list first: the buffer goes back to the pool exactly once, here.
+                    var (message, length) = messages[i];
+                    messages[i] = default;
                     try
                     {
                         if (!await HandleAsync(message, length, stream, cancellationToken))
@@ -118,7 +121,10 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         {
             foreach (var (message, _) in messages)
             {
-                ArrayPool<byte>.Shared.Return(message);
+                if (message is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(message);
+                }
             }
 
             await reader.CompleteAsync();
