@@ -94,7 +94,8 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or InvalidOperationException)
         {
-            EngineLog.CommandCrashed(logger, e, name, connectionId);
+            // Arguments the handlers could not make sense of: the client's mistake, answered and logged at Debug.
+            EngineLog.CommandRejected(logger, e, name, connectionId);
             return DocumentReply.Error(ErrorCodes.BadValue, $"{name} failed: {e.Message}");
         }
     }
