@@ -316,13 +316,30 @@ internal static class FilterCompiler
             }
         }
 
+        // Long lists (e.g. $in over many ids) are looked up in a sorted set instead of compared one by one.
+        var lookup = plain.Count > 8 && !plain.Exists(p => p.IsBsonNull || p.IsBsonArray)
+            ? new SortedSet<BsonValue>(plain, BsonOrder.Instance)
+            : null;
         return values =>
         {
-            foreach (var p in plain)
+            if (lookup is not null)
             {
-                if (EqualsAny(values, p))
+                foreach (var value in values)
                 {
-                    return true;
+                    if (lookup.Contains(value) || (value is BsonArray array && array.Any(lookup.Contains)))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var p in plain)
+                {
+                    if (EqualsAny(values, p))
+                    {
+                        return true;
+                    }
                 }
             }
 
