@@ -44,7 +44,7 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         _storage = storage;
         _cursors = new CursorStore(options.MaxOpenCursors, options.CursorTimeout);
         Faults = new FaultInjector(DropAllConnections);
-        _dispatcher = new CommandDispatcher(storage, _cursors, Faults, _logger);
+        _dispatcher = new CommandDispatcher(storage, _cursors, Faults, () => _connections.Count, _logger);
         _reaper = ReapCursorsAsync(_shutdown.Token);
         _journalFlusher = storage.Journal?.RunAsync(_shutdown.Token) ?? Task.CompletedTask;
     }

@@ -87,6 +87,17 @@ public sealed class FailPointTests
     }
 
     [Test]
+    public async Task A_blocking_failpoint_without_an_error_delays_the_command_but_lets_it_succeed()
+    {
+        var collection = NewCollection();
+        await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "blockConnection", true }, { "blockTimeMS", 50 } });
+
+        await collection.InsertOneAsync(new BsonDocument("x", 1)).WaitAsync(Deadline);
+
+        Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_failpoint_attaches_the_requested_error_labels()
     {
         var collection = NewCollection();

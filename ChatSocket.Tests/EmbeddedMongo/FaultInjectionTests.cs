@@ -89,6 +89,19 @@ public sealed class FaultInjectionTests
     }
 
     [Test]
+    public async Task A_reply_lost_after_the_write_leaves_the_write_applied_and_a_retry_meets_its_own_id()
+    {
+        _server.Faults.CloseConnectionAfterNextCommands(1, "insert");
+        var document = new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "i", 1 } };
+
+        Assert.ThrowsAsync(Is.InstanceOf<MongoConnectionException>(), () => _collection.InsertOneAsync(document).WaitAsync(Deadline));
+        var retry = Assert.ThrowsAsync<MongoWriteException>(() => _collection.InsertOneAsync(document).WaitAsync(Deadline));
+
+        Assert.That(retry!.WriteError.Code, Is.EqualTo(11000));
+        Assert.That(await _collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Added_latency_makes_a_command_outlast_a_short_client_timeout()
     {
         _server.Faults.SetLatency(TimeSpan.FromSeconds(30));
