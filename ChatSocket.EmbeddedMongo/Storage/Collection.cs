@@ -38,6 +38,9 @@ internal sealed class Collection
 
     public int Count => IdIndex.Tree.Count;
 
+    /// <summary>Total BSON bytes of the stored documents (listDatabases reports it).</summary>
+    public long DataSize { get; private set; }
+
     /// <summary>Set when the collection is dropped; a writer holding a stale reference must look it up again.</summary>
     public bool IsDropped { get; set; }
 
@@ -84,6 +87,7 @@ internal sealed class Collection
 
         var document = new StoredDocument(_nextRecordId++, bytes, id);
         AddToIndexes(document);
+        DataSize += bytes.Length;
         return document;
     }
 
@@ -142,6 +146,7 @@ internal sealed class Collection
             Indexes[i].Add(newKeys[i], replacement);
         }
 
+        DataSize += bytes.Length - old.Bytes.Length;
         if (journal)
         {
             _engine.Journal?.AppendDocuments(JournalRecordKind.Replace, Database, Name, [replacement]);
@@ -180,6 +185,8 @@ internal sealed class Collection
             {
                 index.Remove(index.KeysOf(document), document);
             }
+
+            DataSize -= document.Bytes.Length;
         }
 
         if (journal && documents.Count > 0)
