@@ -76,7 +76,7 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo");
         if (options.DataDirectory is { } directory)
         {
-            storage.Journal = OpenJournal(directory, storage, options, logger);
+            storage.Journal = await OpenJournalAsync(directory, storage, options, logger, cancellationToken);
         }
 
         var server = new EmbeddedMongoServer(options, storage);
@@ -94,10 +94,11 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         return server;
     }
 
-    private static JournalWriter OpenJournal(string directory, StorageEngine storage, EmbeddedMongoOptions options, ILogger logger)
+    private static async Task<JournalWriter> OpenJournalAsync(string directory, StorageEngine storage, EmbeddedMongoOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, JournalFileName);
+        long length;
         // FileShare.None: a second engine on the same directory fails at once instead of corrupting the journal.
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
         try
@@ -111,13 +112,24 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
             }
 
             EngineLog.JournalReplayed(logger, records, validEnd);
-            return new JournalWriter(file, options.MaxJournalBufferBytes);
+            length = validEnd;
+            if (!JournalCompactor.IsWorthIt(length, storage, options.CompactJournalAboveBytes))
+            {
+                return new JournalWriter(file, options.MaxJournalBufferBytes);
+            }
         }
         catch
         {
-            file.Dispose();
+            await file.DisposeAsync();
             throw;
         }
+
+        // Compact while nothing else runs: close, rewrite the live state, reopen the new file for appending.
+        await file.DisposeAsync();
+        await JournalCompactor.CompactAsync(path, storage, cancellationToken);
+        var compacted = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
+        EngineLog.JournalCompacted(logger, length, compacted.Length);
+        return new JournalWriter(compacted, options.MaxJournalBufferBytes);
     }
 
     /// <summary>Starts listening again (after <see cref="StopListenerAsync"/>) on the same port.</summary>

@@ -38,6 +38,9 @@ internal static partial class EngineLog
     [LoggerMessage(3010, LogLevel.Error, "Connection {ConnectionId} failed")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception, int connectionId);
 
+    [LoggerMessage(3012, LogLevel.Information, "Journal compacted from {BytesBefore} to {BytesAfter} bytes")]
+    public static partial void JournalCompacted(ILogger logger, long bytesBefore, long bytesAfter);
+
     [LoggerMessage(3011, LogLevel.Error, "The journal could not be written")]
     public static partial void JournalFailed(ILogger logger, Exception exception);
 }
