@@ -109,6 +109,25 @@ public sealed class WireProtocolTests
     }
 
     [Test]
+    public async Task Malformed_BSON_closes_only_that_connection()
+    {
+        var message = OpMsg(51, new BsonDocument { { "ping", 1 }, { "$db", "admin" } });
+        message[21 + 4] = 0x42;
+
+        await _stream.WriteAsync(message).AsTask().WaitAsync(Deadline);
+        var read = await _stream.ReadAsync(new byte[16]).AsTask().WaitAsync(Deadline);
+        using var other = new TcpClient();
+        await other.ConnectAsync("127.0.0.1", _server.Port).WaitAsync(Deadline);
+        await using var otherStream = other.GetStream();
+        await otherStream.WriteAsync(OpMsg(52, new BsonDocument { { "ping", 1 }, { "$db", "admin" } })).AsTask().WaitAsync(Deadline);
+        var header = new byte[16];
+        await otherStream.ReadExactlyAsync(header).AsTask().WaitAsync(Deadline);
+
+        Assert.That(read, Is.EqualTo(0));
+        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)), Is.EqualTo(52));
+    }
+
+    [Test]
     public async Task MoreToCome_gets_no_reply_but_the_write_is_applied()
     {
         var insert = OpMsg(31, new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { new BsonDocument("_id", 1) } }, { "$db", "wire" } }, flags: 2);
