@@ -131,6 +131,41 @@ public sealed class FaultInjectionTests
     }
 
     [Test]
+    public async Task An_outage_made_of_refused_and_dropped_connections_fails_writes_until_it_ends()
+    {
+        using var client = new MongoClient(Settings(TimeSpan.FromMilliseconds(500)));
+        var collection = client.GetDatabase("faults").GetCollection<BsonDocument>("outage");
+        await collection.InsertOneAsync(new BsonDocument("i", 0)).WaitAsync(Deadline);
+
+        _server.Faults.RefuseConnections(true);
+        _server.Faults.DropConnections();
+        for (var i = 1; i <= 2; i++)
+        {
+            Assert.ThrowsAsync(Is.InstanceOf<MongoConnectionException>().Or.InstanceOf<TimeoutException>(), () => collection.InsertOneAsync(new BsonDocument("i", 1)).WaitAsync(Deadline));
+        }
+
+        _server.Faults.RefuseConnections(false);
+        // The driver notices the recovery on its next server check: retry, as the chat's writer does, until stored.
+        var stored = false;
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!stored && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await collection.InsertOneAsync(new BsonDocument("i", 3)).WaitAsync(Deadline);
+                stored = true;
+            }
+            catch (TimeoutException)
+            {
+                // Server selection gave up before the driver re-checked the server; try again.
+            }
+        }
+
+        Assert.That(stored, Is.True);
+        Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Dropped_connections_are_replaced_and_commands_work_again()
     {
         await PingAsync(_client);
