@@ -94,7 +94,7 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
             EngineLog.JournalFailed(logger, e);
             return DocumentReply.Error(ErrorCodes.InternalError, "the journal could not be written: " + e.Message);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
             // Arguments the handlers could not make sense of: the client's mistake, answered and logged at Debug.
             EngineLog.CommandRejected(logger, e, name, connectionId);
