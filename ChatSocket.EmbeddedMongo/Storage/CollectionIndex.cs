@@ -11,6 +11,7 @@ internal sealed class CollectionIndex
     private readonly string _namespace;
 
     private readonly Func<IndexEntry, IndexEntry, bool> _conflicts;
+    private readonly StringValuePool _strings = new();
 
     public CollectionIndex(IndexDefinition definition, string ns)
     {
@@ -129,7 +130,8 @@ internal sealed class CollectionIndex
             return null;
         }
 
-        var top = RawBson.ReadValue(document, type, offset, size);
+        // Top-level string keys come from the pool (called under the collection lock, like everything here).
+        var top = type == 0x02 ? _strings.Get(document.AsSpan(offset + 4, size - 5)) : RawBson.ReadValue(document, type, offset, size);
         if (segments.Length == 1)
         {
             return top;
