@@ -16,6 +16,11 @@ public sealed class EmbeddedMongoOptions
     /// <summary>Where the engine logs; the logging configuration decides the level. Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// The least severe level the engine logs (on top of the logger factory's own filters). Default Information.
+    /// </summary>
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
+
     /// <summary>Open client connections at most; more are closed as soon as accepted. Default 1,000.</summary>
     public int MaxConnections { get; set; } = 1000;
 

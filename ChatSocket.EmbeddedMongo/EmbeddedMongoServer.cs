@@ -40,7 +40,7 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     private EmbeddedMongoServer(EmbeddedMongoOptions options, StorageEngine storage)
     {
         _options = options;
-        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo");
+        _logger = CreateLogger(options);
         _storage = storage;
         _cursors = new CursorStore(options.MaxOpenCursors, options.CursorTimeout);
         Faults = new FaultInjector(DropAllConnections);
@@ -67,13 +67,16 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     /// <summary>Open server-side cursors (those not exhausted, killed or timed out).</summary>
     public int OpenCursorCount => _cursors.Count;
 
+    private static LevelFilteredLogger CreateLogger(EmbeddedMongoOptions options) =>
+        new((options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo"), options.MinimumLogLevel);
+
     /// <summary>Starts a server: replays the journal (if any), then listens.</summary>
     public static async Task<EmbeddedMongoServer> StartAsync(EmbeddedMongoOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmbeddedMongoOptions();
         options.Validate();
         var storage = new StorageEngine();
-        var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo");
+        var logger = CreateLogger(options);
         if (options.DataDirectory is { } directory)
         {
             storage.Journal = await OpenJournalAsync(directory, storage, options, logger, cancellationToken);
