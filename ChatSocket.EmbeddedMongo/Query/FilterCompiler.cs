@@ -25,7 +25,17 @@ internal static class FilterCompiler
         var conditions = new Dictionary<string, FieldCondition>(StringComparer.Ordinal);
         var allIndexable = CollectConditions(query, conditions);
         var predicate = CompileDocument(query, fields, topLevel: true);
-        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false);
+        List<Filter>? branches = null;
+        if (query.TryGetValue("$or", out var or) && or is BsonArray orArray)
+        {
+            branches = new List<Filter>(orArray.Count);
+            foreach (var branch in orArray)
+            {
+                branches.Add(Compile(branch.AsBsonDocument));
+            }
+        }
+
+        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false) { OrBranches = branches };
     }
 
     private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel)
@@ -543,6 +553,11 @@ internal static class FilterCompiler
                             condition.Exact = false;
                         }
 
+                        break;
+                    case "$in" when v is BsonArray list && list.Count > 0 && list.All(FieldCondition.IsBoundable):
+                        // Usable for point scans, but the filter is still re-checked on each document.
+                        condition.InValues = [.. list];
+                        condition.Exact = false;
                         break;
                     default:
                         condition.Exact = false;

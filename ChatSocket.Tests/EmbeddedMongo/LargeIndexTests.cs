@@ -50,5 +50,18 @@ public sealed class LargeIndexTests
         }
 
         Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(live.Count));
+
+        for (var q = 0; q < 10; q++)
+        {
+            var ids = Enumerable.Range(0, 30).Select(_ => random.Next(20_000)).Distinct().ToList();
+            var byIds = await collection.Find(new BsonDocument("_id", new BsonDocument("$in", new BsonArray(ids)))).Sort(new BsonDocument("_id", -1)).Skip(2).Limit(10).ToListAsync().WaitAsync(Deadline);
+            var expectedIds = live.Select(d => d["_id"].AsInt32).Where(ids.Contains).OrderByDescending(i => i).Skip(2).Take(10);
+            Assert.That(byIds.Select(d => d["_id"].AsInt32), Is.EqualTo(expectedIds), $"$in query {q}");
+
+            var picks = live.OrderBy(_ => random.Next()).Take(5).ToList();
+            var or = new BsonArray(picks.Select(d => new BsonDocument { { "room", d["room"] }, { "seq", d["seq"] } }));
+            var byOr = await collection.Find(new BsonDocument("$or", or)).ToListAsync().WaitAsync(Deadline);
+            Assert.That(byOr.Select(d => d["_id"].AsInt32), Is.EquivalentTo(picks.Select(d => d["_id"].AsInt32)), $"$or query {q}");
+        }
     }
 }

@@ -60,6 +60,24 @@ internal static class PhaseProbe
         }
 
         timings[4] = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        var ids = new BsonArray { docs[5].Id, docs[50_000].Id, docs[250_000].Id };
+        var orFilter = new BsonDocument("$or", new BsonArray
+        {
+            new BsonDocument { { "room_id", "room-0005" }, { "_id", docs[5].Id } },
+            new BsonDocument { { "room_id", "room-0000" }, { "_id", docs[50_000].Id } },
+        });
+        foreach (var (label, query) in new[] { ("$in on _id", new BsonDocument("_id", new BsonDocument("$in", ids))), ("$or of room+_id", orFilter) })
+        {
+            var started = Stopwatch.GetTimestamp();
+            int found;
+            lock (collection.Sync)
+            {
+                found = ChatSocket.EmbeddedMongo.Query.QueryExecutor.Run(collection, ChatSocket.EmbeddedMongo.Query.FilterCompiler.Compile(query), null, 0, 0).Count;
+            }
+
+            Console.WriteLine($"{label}: {found} found in {Stopwatch.GetElapsedTime(started).TotalMicroseconds:N0} us over {n:N0} documents");
+        }
+
         Console.WriteLine($"per doc (us): idFirst {timings[0] * 1000 / n:N2}, keys _id {timings[1] * 1000 / n:N2}, keys room {timings[2] * 1000 / n:N2}, keys dedupe {timings[3] * 1000 / n:N2}, check+add all {timings[4] * 1000 / n:N2}");
     }
 }
