@@ -15,7 +15,7 @@ internal static class QueryExecutor
     {
         var effectiveSort = sort?.Without(p => filter.Conditions.TryGetValue(p, out var c) && c.Equal is not null && c.Exact && !c.HasRange);
         var plan = Choose(collection, filter, effectiveSort);
-        if (plan.BoundFields == 0 && !plan.ProvidesSort && PointScans(collection, filter) is { } scans)
+        if (plan.BoundFields == 0 && PointScans(collection, filter) is { } scans)
         {
             return RunUnion(scans, filter, effectiveSort, skip, limit);
         }
