@@ -16,6 +16,11 @@ public sealed class EmbeddedMongoOptions
     /// <summary>Where the engine logs; the logging configuration decides the level. Default: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// The least severe level the engine logs (on top of the logger factory's own filters). Default Information.
+    /// </summary>
+    public LogLevel MinimumLogLevel { get; set; } = LogLevel.Information;
+
     /// <summary>Open client connections at most; more are closed as soon as accepted. Default 1,000.</summary>
     public int MaxConnections { get; set; } = 1000;
 
@@ -30,6 +35,12 @@ public sealed class EmbeddedMongoOptions
     /// </summary>
     public long MaxJournalBufferBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>
+    /// At start, a journal larger than this and more than twice the live data is rewritten as the live data only.
+    /// Default 64 MiB.
+    /// </summary>
+    public long CompactJournalAboveBytes { get; set; } = 64L * 1024 * 1024;
+
     /// <summary>Throws if a setting is out of range.</summary>
     public void Validate()
     {
@@ -39,6 +50,7 @@ public sealed class EmbeddedMongoOptions
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxOpenCursors, nameof(MaxOpenCursors));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CursorTimeout, TimeSpan.Zero, nameof(CursorTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxJournalBufferBytes, 1024 * 1024, nameof(MaxJournalBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(CompactJournalAboveBytes, nameof(CompactJournalAboveBytes));
         if (DataDirectory is { Length: 0 })
         {
             throw new ArgumentException("DataDirectory must be null (in memory) or a path.", nameof(DataDirectory));

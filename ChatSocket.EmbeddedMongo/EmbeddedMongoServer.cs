@@ -40,11 +40,11 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     private EmbeddedMongoServer(EmbeddedMongoOptions options, StorageEngine storage)
     {
         _options = options;
-        _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo");
+        _logger = CreateLogger(options);
         _storage = storage;
         _cursors = new CursorStore(options.MaxOpenCursors, options.CursorTimeout);
         Faults = new FaultInjector(DropAllConnections);
-        _dispatcher = new CommandDispatcher(storage, _cursors, Faults, _logger);
+        _dispatcher = new CommandDispatcher(storage, _cursors, Faults, () => _connections.Count, _logger);
         _reaper = ReapCursorsAsync(_shutdown.Token);
         _journalFlusher = storage.Journal?.RunAsync(_shutdown.Token) ?? Task.CompletedTask;
     }
@@ -61,8 +61,14 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     /// <summary>Open client connections.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>The storage, for in-process measurements (benchmarks) that bypass the wire.</summary>
+    internal StorageEngine Storage => _storage;
+
     /// <summary>Open server-side cursors (those not exhausted, killed or timed out).</summary>
     public int OpenCursorCount => _cursors.Count;
+
+    private static LevelFilteredLogger CreateLogger(EmbeddedMongoOptions options) =>
+        new((options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo"), options.MinimumLogLevel);
 
     /// <summary>Starts a server: replays the journal (if any), then listens.</summary>
     public static async Task<EmbeddedMongoServer> StartAsync(EmbeddedMongoOptions? options = null, CancellationToken cancellationToken = default)
@@ -70,10 +76,10 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         options ??= new EmbeddedMongoOptions();
         options.Validate();
         var storage = new StorageEngine();
-        var logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger("ChatSocket.EmbeddedMongo");
+        var logger = CreateLogger(options);
         if (options.DataDirectory is { } directory)
         {
-            storage.Journal = OpenJournal(directory, storage, options, logger);
+            storage.Journal = await OpenJournalAsync(directory, storage, options, logger, cancellationToken);
         }
 
         var server = new EmbeddedMongoServer(options, storage);
@@ -91,10 +97,11 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         return server;
     }
 
-    private static JournalWriter OpenJournal(string directory, StorageEngine storage, EmbeddedMongoOptions options, ILogger logger)
+    private static async Task<JournalWriter> OpenJournalAsync(string directory, StorageEngine storage, EmbeddedMongoOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, JournalFileName);
+        long length;
         // FileShare.None: a second engine on the same directory fails at once instead of corrupting the journal.
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
         try
@@ -108,13 +115,24 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
             }
 
             EngineLog.JournalReplayed(logger, records, validEnd);
-            return new JournalWriter(file, options.MaxJournalBufferBytes);
+            length = validEnd;
+            if (!JournalCompactor.IsWorthIt(length, storage, options.CompactJournalAboveBytes))
+            {
+                return new JournalWriter(file, options.MaxJournalBufferBytes);
+            }
         }
         catch
         {
-            file.Dispose();
+            await file.DisposeAsync();
             throw;
         }
+
+        // Compact while nothing else runs: close, rewrite the live state, reopen the new file for appending.
+        await file.DisposeAsync();
+        await JournalCompactor.CompactAsync(path, storage, cancellationToken);
+        var compacted = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
+        EngineLog.JournalCompacted(logger, length, compacted.Length);
+        return new JournalWriter(compacted, options.MaxJournalBufferBytes);
     }
 
     /// <summary>Starts listening again (after <see cref="StopListenerAsync"/>) on the same port.</summary>

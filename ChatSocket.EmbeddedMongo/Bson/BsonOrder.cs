@@ -35,6 +35,22 @@ internal sealed class BsonOrder : IComparer<BsonValue>
 
     public int Compare(BsonValue? x, BsonValue? y)
     {
+        // Fast paths for the types index keys are usually made of (sealed classes: cheap type tests).
+        if (x is BsonString sx && y is BsonString sy)
+        {
+            return string.CompareOrdinal(sx.Value, sy.Value);
+        }
+
+        if (x is BsonObjectId ox && y is BsonObjectId oy)
+        {
+            return ox.Value.CompareTo(oy.Value);
+        }
+
+        if (x is BsonInt32 ix && y is BsonInt32 iy)
+        {
+            return ix.Value.CompareTo(iy.Value);
+        }
+
         x ??= BsonNull.Value;
         y ??= BsonNull.Value;
         var rx = Rank(x);

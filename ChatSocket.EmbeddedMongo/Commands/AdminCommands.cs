@@ -73,10 +73,7 @@ internal static class AdminCommands
             {
                 lock (collection.Sync)
                 {
-                    foreach (var document in collection.All())
-                    {
-                        size += document.Bytes.Length;
-                    }
+                    size += collection.DataSize;
                 }
             }
 

@@ -11,7 +11,7 @@ namespace ChatSocket.EmbeddedMongo.Commands;
 /// Runs one command: applies injected faults, executes the handler (synchronous, in memory), then waits for the
 /// journal when the command changed data, so that a reply always means "durable" with a data directory.
 /// </summary>
-internal sealed class CommandDispatcher(StorageEngine storage, CursorStore cursors, FaultInjector faults, ILogger logger)
+internal sealed class CommandDispatcher(StorageEngine storage, CursorStore cursors, FaultInjector faults, Func<int> connectionCount, ILogger logger)
 {
     /// <summary>Returns the reply, or null when the connection must be closed without one (an injected fault).</summary>
     public async ValueTask<CommandReply?> ExecuteAsync(
@@ -36,8 +36,10 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
             }
         }
 
+        var closeAfter = false;
         if (faults.Match(name) is { } fault)
         {
+            closeAfter = fault.CloseAfterExecution;
             if (fault.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(fault.Delay, cancellationToken);
@@ -68,7 +70,7 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
                 await journal.WaitDurableAsync(cancellationToken);
             }
 
-            return reply;
+            return closeAfter ? null : reply;
         }
         catch (CommandException e)
         {
@@ -92,9 +94,10 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
             EngineLog.JournalFailed(logger, e);
             return DocumentReply.Error(ErrorCodes.InternalError, "the journal could not be written: " + e.Message);
         }
-        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
-            EngineLog.CommandCrashed(logger, e, name, connectionId);
+            // Arguments the handlers could not make sense of: the client's mistake, answered and logged at Debug.
+            EngineLog.CommandRejected(logger, e, name, connectionId);
             return DocumentReply.Error(ErrorCodes.BadValue, $"{name} failed: {e.Message}");
         }
     }
@@ -104,6 +107,14 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         "hello" => new DocumentReply(AdminCommands.Hello(legacyName: false, context.ConnectionId)),
         "isMaster" or "ismaster" => new DocumentReply(AdminCommands.Hello(legacyName: true, context.ConnectionId)),
         "ping" => new DocumentReply([]),
+        "serverStatus" => new DocumentReply(new BsonDocument
+        {
+            { "host", "127.0.0.1" },
+            { "version", "7.0.0" },
+            { "process", "chatsocket-embedded" },
+            { "localTime", new BsonDateTime(DateTime.UtcNow) },
+            { "connections", new BsonDocument("current", connectionCount()) },
+        }),
         "buildInfo" or "buildinfo" => AdminCommands.BuildInfo(),
         "getParameter" => AdminCommands.GetParameter(context),
         "endSessions" or "killSessions" or "refreshSessions" => new DocumentReply([]),

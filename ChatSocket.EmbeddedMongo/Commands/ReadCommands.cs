@@ -7,6 +7,9 @@ namespace ChatSocket.EmbeddedMongo.Commands;
 /// <summary>find, getMore, killCursors, count and distinct.</summary>
 internal static class ReadCommands
 {
+    /// <summary>Options that would change the result; refused rather than silently ignored.</summary>
+    private static readonly string[] UnsupportedFindOptions = ["collation", "tailable", "awaitData", "min", "max", "returnKey", "showRecordId", "allowPartialResults"];
+
     public static CommandReply Find(CommandContext context)
     {
         var filter = FilterCompiler.Compile(context.GetDocument("filter"));
@@ -28,9 +31,12 @@ internal static class ReadCommands
             singleBatch = true;
         }
 
-        if (context.Body.Contains("collation"))
+        foreach (var option in UnsupportedFindOptions)
         {
-            throw new CommandException(ErrorCodes.BadValue, "collation is not supported by the embedded engine");
+            if (context.Body.TryGetValue(option, out var value) && !(value.IsBoolean && !value.AsBoolean))
+            {
+                throw new CommandException(ErrorCodes.BadValue, $"find option '{option}' is not supported by the embedded engine");
+            }
         }
 
         var documents = CollectionAccess.Run(context, create: false, collection =>

@@ -71,6 +71,11 @@ internal static class WriteCommands
                 try
                 {
                     var statement = statements[i];
+                    if (statement.Contains("collation"))
+                    {
+                        throw new CommandException(ErrorCodes.BadValue, "delete option 'collation' is not supported by the embedded engine");
+                    }
+
                     var limit = statement.GetValue("limit", 0).ToInt32();
                     if (limit is not (0 or 1))
                     {
@@ -153,9 +158,12 @@ internal static class WriteCommands
     {
         var query = statement.GetValue("q", new BsonDocument()) as BsonDocument ?? throw new CommandException(ErrorCodes.TypeMismatch, "q must be an object");
         var update = statement.GetValue("u", BsonNull.Value);
-        if (statement.Contains("arrayFilters"))
+        foreach (var option in new[] { "arrayFilters", "collation" })
         {
-            throw new CommandException(ErrorCodes.BadValue, "arrayFilters are not supported by the embedded engine");
+            if (statement.Contains(option))
+            {
+                throw new CommandException(ErrorCodes.BadValue, $"update option '{option}' is not supported by the embedded engine");
+            }
         }
 
         var multi = statement.GetValue("multi", false).ToBoolean();

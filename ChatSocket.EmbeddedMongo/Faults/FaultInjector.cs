@@ -60,6 +60,17 @@ public sealed class FaultInjector
         Add(new FaultRule { Remaining = count, CloseConnection = true, Commands = NamesOf(commandName) });
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> matching commands run (and are durable) but their connection is closed
+    /// instead of answering: the write happened although the client saw a network error, as when a server dies
+    /// between applying a write and replying. A retry must then cope with its own earlier write.
+    /// </summary>
+    public void CloseConnectionAfterNextCommands(int count, string? commandName = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Add(new FaultRule { Remaining = count, CloseAfterExecution = true, Commands = NamesOf(commandName) });
+    }
+
     /// <summary>Adds a delay before every non-handshake command is executed (TimeSpan.Zero to stop).</summary>
     public void SetLatency(TimeSpan latency)
     {
@@ -129,7 +140,7 @@ public sealed class FaultInjector
     {
         rule.Remaining--;
         Interlocked.Increment(ref _injected);
-        return new FaultAction(rule.Block, rule.CloseConnection, rule.ErrorCode, rule.ErrorMessage, rule.ErrorLabels);
+        return new FaultAction(rule.Block, rule.CloseConnection, rule.CloseAfterExecution, rule.ErrorCode, rule.ErrorMessage, rule.ErrorLabels);
     }
 
     private static bool Hits(FaultRule rule, string commandName) =>

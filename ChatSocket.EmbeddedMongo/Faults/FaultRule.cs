@@ -17,6 +17,9 @@ internal sealed class FaultRule
 
     public bool CloseConnection { get; init; }
 
+    /// <summary>Close the connection only after the command ran (and is durable): the client loses the reply.</summary>
+    public bool CloseAfterExecution { get; init; }
+
     public TimeSpan Block { get; init; }
 
     public BsonArray? ErrorLabels { get; init; }

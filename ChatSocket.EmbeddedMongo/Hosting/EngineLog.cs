@@ -14,11 +14,11 @@ internal static partial class EngineLog
     [LoggerMessage(3002, LogLevel.Debug, "Connection {ConnectionId} closed")]
     public static partial void ConnectionClosed(ILogger logger, int connectionId);
 
-    [LoggerMessage(3003, LogLevel.Warning, "Connection {ConnectionId} sent an invalid message and is closed: {Reason}")]
+    [LoggerMessage(3003, LogLevel.Debug, "Connection {ConnectionId} sent an invalid message and is closed: {Reason}")]
     public static partial void ProtocolError(ILogger logger, int connectionId, string reason);
 
-    [LoggerMessage(3004, LogLevel.Error, "Command {CommandName} failed unexpectedly on connection {ConnectionId}")]
-    public static partial void CommandCrashed(ILogger logger, Exception exception, string commandName, int connectionId);
+    [LoggerMessage(3004, LogLevel.Debug, "Command {CommandName} on connection {ConnectionId} was rejected: malformed arguments")]
+    public static partial void CommandRejected(ILogger logger, Exception exception, string commandName, int connectionId);
 
     [LoggerMessage(3005, LogLevel.Information, "Journal replayed: {Records} records, {Bytes} bytes")]
     public static partial void JournalReplayed(ILogger logger, long records, long bytes);
@@ -37,6 +37,9 @@ internal static partial class EngineLog
 
     [LoggerMessage(3010, LogLevel.Error, "Connection {ConnectionId} failed")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception, int connectionId);
+
+    [LoggerMessage(3012, LogLevel.Information, "Journal compacted from {BytesBefore} to {BytesAfter} bytes")]
+    public static partial void JournalCompacted(ILogger logger, long bytesBefore, long bytesAfter);
 
     [LoggerMessage(3011, LogLevel.Error, "The journal could not be written")]
     public static partial void JournalFailed(ILogger logger, Exception exception);

@@ -41,7 +41,7 @@ internal static class JournalReplayer
                 return offset;
             }
 
-            Apply(engine, payload.AsSpan(0, length));
+            Apply(engine, payload, length);
             records++;
             offset += JournalWriter.HeaderSize + length;
         }
@@ -64,34 +64,37 @@ internal static class JournalReplayer
         return true;
     }
 
-    private static void Apply(StorageEngine engine, ReadOnlySpan<byte> payload)
+    private static void Apply(StorageEngine engine, byte[] buffer, int length)
     {
-        var kind = (JournalRecordKind)payload[0];
-        var body = payload[1..];
+        var kind = (JournalRecordKind)buffer[0];
         if (kind == JournalRecordKind.Operation)
         {
-            ApplyOperation(engine, RawBson.ReadDocument(body.ToArray()));
+            ApplyOperation(engine, RawBson.ReadDocument(buffer, 1, length - 1));
             return;
         }
 
-        var database = ReadCString(ref body);
-        var name = ReadCString(ref body);
+        var position = 1;
+        var database = ReadCString(buffer, ref position);
+        var name = ReadCString(buffer, ref position);
         var collection = engine.GetOrCreate(database, name, out _);
-        while (body.Length > 0)
+        var documents = new List<ReadOnlyMemory<byte>>();
+        while (position < length)
         {
-            var size = BinaryPrimitives.ReadInt32LittleEndian(body);
-            var document = body[..size];
-            if (kind == JournalRecordKind.Insert)
-            {
-                var errors = new List<WriteError>();
-                collection.Insert([document.ToArray()], ordered: true, errors, journal: false);
-            }
-            else
-            {
-                collection.ReplaceOrInsert(document.ToArray());
-            }
+            var size = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(position));
+            documents.Add(buffer.AsMemory(position, size));
+            position += size;
+        }
 
-            body = body[size..];
+        if (kind == JournalRecordKind.Insert)
+        {
+            // The collection copies each document, so slices of the reused read buffer are fine.
+            collection.Insert(documents, ordered: false, [], journal: false);
+            return;
+        }
+
+        foreach (var document in documents)
+        {
+            collection.ReplaceOrInsert(document.ToArray());
         }
     }
 
@@ -129,11 +132,11 @@ internal static class JournalReplayer
         }
     }
 
-    private static string ReadCString(ref ReadOnlySpan<byte> body)
+    private static string ReadCString(byte[] buffer, ref int position)
     {
-        var end = body.IndexOf((byte)0);
-        var value = Encoding.UTF8.GetString(body[..end]);
-        body = body[(end + 1)..];
+        var end = Array.IndexOf(buffer, (byte)0, position);
+        var value = Encoding.UTF8.GetString(buffer, position, end - position);
+        position = end + 1;
         return value;
     }
 }

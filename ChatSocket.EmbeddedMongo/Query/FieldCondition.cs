@@ -26,6 +26,9 @@ internal sealed class FieldCondition
 
     public bool UpperInclusive { get; set; }
 
+    /// <summary>The values of an <c>$in</c> made only of boundable scalars: several point scans can answer it.</summary>
+    public List<BsonValue>? InValues { get; set; }
+
     /// <summary>False once an operator that bounds cannot express ($ne, $regex, $in, ...) was seen on this path.</summary>
     public bool Exact { get; set; } = true;
 

@@ -30,6 +30,9 @@ internal sealed class Filter
 
     public bool IsEmpty { get; }
 
+    /// <summary>The compiled branches of a top-level <c>$or</c>, for a union of index scans.</summary>
+    public List<Filter>? OrBranches { get; init; }
+
     public bool Matches(byte[] document) => IsEmpty || Predicate(RawBson.Extract(document, Fields));
 
     public bool Matches(BsonDocument document) => IsEmpty || Predicate(document);

@@ -25,7 +25,17 @@ internal static class FilterCompiler
         var conditions = new Dictionary<string, FieldCondition>(StringComparer.Ordinal);
         var allIndexable = CollectConditions(query, conditions);
         var predicate = CompileDocument(query, fields, topLevel: true);
-        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false);
+        List<Filter>? branches = null;
+        if (query.TryGetValue("$or", out var or) && or is BsonArray orArray)
+        {
+            branches = new List<Filter>(orArray.Count);
+            foreach (var branch in orArray)
+            {
+                branches.Add(Compile(branch.AsBsonDocument));
+            }
+        }
+
+        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false) { OrBranches = branches };
     }
 
     private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel)
@@ -316,13 +326,30 @@ internal static class FilterCompiler
             }
         }
 
+        // Long lists (e.g. $in over many ids) are looked up in a sorted set instead of compared one by one.
+        var lookup = plain.Count > 8 && !plain.Exists(p => p.IsBsonNull || p.IsBsonArray)
+            ? new SortedSet<BsonValue>(plain, BsonOrder.Instance)
+            : null;
         return values =>
         {
-            foreach (var p in plain)
+            if (lookup is not null)
             {
-                if (EqualsAny(values, p))
+                foreach (var value in values)
                 {
-                    return true;
+                    if (lookup.Contains(value) || (value is BsonArray array && array.Any(lookup.Contains)))
+                    {
+                        return true;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var p in plain)
+                {
+                    if (EqualsAny(values, p))
+                    {
+                        return true;
+                    }
                 }
             }
 
@@ -526,6 +553,11 @@ internal static class FilterCompiler
                             condition.Exact = false;
                         }
 
+                        break;
+                    case "$in" when v is BsonArray list && list.Count > 0 && list.All(FieldCondition.IsBoundable):
+                        // Usable for point scans, but the filter is still re-checked on each document.
+                        condition.InValues = [.. list];
+                        condition.Exact = false;
                         break;
                     default:
                         condition.Exact = false;

@@ -15,6 +15,11 @@ internal static class QueryExecutor
     {
         var effectiveSort = sort?.Without(p => filter.Conditions.TryGetValue(p, out var c) && c.Equal is not null && c.Exact && !c.HasRange);
         var plan = Choose(collection, filter, effectiveSort);
+        if (plan.BoundFields == 0 && PointScans(collection, filter) is { } scans)
+        {
+            return RunUnion(scans, filter, effectiveSort, skip, limit);
+        }
+
         var wanted = limit > 0 ? skip + limit : int.MaxValue;
         var results = new List<StoredDocument>(Math.Min(wanted, 1024));
         var seen = plan.Index.IsMultikey ? new HashSet<long>() : null;
@@ -57,13 +62,83 @@ internal static class QueryExecutor
         return results;
     }
 
+    /// <summary>
+    /// Several index scans whose union holds every match, instead of a full scan: one point scan per value of an
+    /// <c>$in</c> on an index's leading field, or one plan per branch of a top-level <c>$or</c> (when every branch
+    /// can use an index). Null when there is no such set.
+    /// </summary>
+    private static List<QueryPlan>? PointScans(Collection collection, Filter filter)
+    {
+        foreach (var index in collection.Indexes)
+        {
+            if ((index.Definition.IsPartial && !Implies(filter, index.Definition))
+                || !filter.Conditions.TryGetValue(index.Definition.Fields[0], out var condition) || condition.InValues is null)
+            {
+                continue;
+            }
+
+            var plans = new List<QueryPlan>(condition.InValues.Count);
+            foreach (var value in condition.InValues)
+            {
+                plans.Add(new QueryPlan(index, [value], null, covered: false, providesSort: false, reverse: false));
+            }
+
+            return plans;
+        }
+
+        if (filter.OrBranches is { } branches)
+        {
+            var plans = new List<QueryPlan>(branches.Count);
+            foreach (var branch in branches)
+            {
+                var plan = Choose(collection, branch, null);
+                if (plan.BoundFields == 0)
+                {
+                    return null;
+                }
+
+                plans.Add(plan);
+            }
+
+            return plans;
+        }
+
+        return null;
+    }
+
+    private static List<StoredDocument> RunUnion(List<QueryPlan> plans, Filter filter, SortSpec? sort, int skip, int limit)
+    {
+        var seen = new HashSet<long>();
+        var results = new List<StoredDocument>();
+        foreach (var plan in plans)
+        {
+            foreach (var document in Scan(plan))
+            {
+                if (seen.Add(document.RecordId) && filter.Matches(document.Bytes))
+                {
+                    results.Add(document);
+                }
+            }
+        }
+
+        if (sort is not null)
+        {
+            var fields = sort.Fields;
+            results = sort.Sort(results, d => RawBson.Extract(d.Bytes, fields));
+        }
+
+        var start = Math.Min(skip, results.Count);
+        var count = limit > 0 ? Math.Min(limit, results.Count - start) : results.Count - start;
+        return results.GetRange(start, count);
+    }
+
     /// <summary>The plan the executor would use (for tests and explain-like diagnostics).</summary>
     public static QueryPlan Choose(Collection collection, Filter filter, SortSpec? sort)
     {
         QueryPlan? best = null;
         foreach (var index in collection.Indexes)
         {
-            if (index.Definition.IsPartial)
+            if (index.Definition.IsPartial && !Implies(filter, index.Definition))
             {
                 continue;
             }
@@ -77,6 +152,28 @@ internal static class QueryExecutor
         }
 
         return best!;
+    }
+
+    /// <summary>
+    /// Whether every document the filter matches is in a partial index: true for a partial filter of
+    /// <c>{f: {$exists: true}}</c> conditions when the query has an equality on each such field (the dedupe lookup).
+    /// </summary>
+    private static bool Implies(Filter filter, Storage.IndexDefinition definition)
+    {
+        if (definition.Sparse || definition.PartialExistsFields is null)
+        {
+            return false;
+        }
+
+        foreach (var field in definition.PartialFilter!.Fields.Names)
+        {
+            if (!filter.Conditions.TryGetValue(field, out var condition) || (condition.Equal is null && condition.InValues is null))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static QueryPlan Evaluate(CollectionIndex index, Filter filter, SortSpec? sort)

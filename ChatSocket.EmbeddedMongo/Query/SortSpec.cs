@@ -42,11 +42,22 @@ internal sealed class SortSpec
             return null;
         }
 
+        if (doc.ElementCount == 1 && doc.GetElement(0).Name == "$natural")
+        {
+            // Natural order here is _id order (there is no separate insertion order to follow).
+            return Parse(new BsonDocument("_id", doc[0]));
+        }
+
         var paths = new string[doc.ElementCount];
         var directions = new int[doc.ElementCount];
         for (var i = 0; i < doc.ElementCount; i++)
         {
             var element = doc.GetElement(i);
+            if (element.Name.StartsWith('$'))
+            {
+                throw new CommandException(ErrorCodes.BadValue, $"sort key '{element.Name}' is not supported by the embedded engine");
+            }
+
             if (!element.Value.IsNumeric || (element.Value.ToDouble() != 1 && element.Value.ToDouble() != -1))
             {
                 throw new CommandException(ErrorCodes.BadValue, $"$sort key ordering must be 1 (for ascending) or -1 (for descending); {element.Name}: {element.Value} is not supported");

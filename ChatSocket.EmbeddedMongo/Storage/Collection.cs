@@ -38,6 +38,9 @@ internal sealed class Collection
 
     public int Count => IdIndex.Tree.Count;
 
+    /// <summary>Total BSON bytes of the stored documents (listDatabases reports it).</summary>
+    public long DataSize { get; private set; }
+
     /// <summary>Set when the collection is dropped; a writer holding a stale reference must look it up again.</summary>
     public bool IsDropped { get; set; }
 
@@ -84,6 +87,7 @@ internal sealed class Collection
 
         var document = new StoredDocument(_nextRecordId++, bytes, id);
         AddToIndexes(document);
+        DataSize += bytes.Length;
         return document;
     }
 
@@ -97,16 +101,29 @@ internal sealed class Collection
 
     private void AddToIndexes(StoredDocument document)
     {
+        // Each unique index checks its neighbours while inserting (one descent); on a conflict the indexes
+        // already done are rolled back, so a rejected document leaves no trace.
         var keys = new List<BsonValue[]>[Indexes.Count];
         for (var i = 0; i < Indexes.Count; i++)
         {
-            keys[i] = Indexes[i].KeysOf(document.Bytes);
-            Indexes[i].CheckUnique(keys[i], document);
+            keys[i] = Indexes[i].KeysOf(document);
         }
 
         for (var i = 0; i < Indexes.Count; i++)
         {
-            Indexes[i].Add(keys[i], document);
+            try
+            {
+                Indexes[i].AddChecked(keys[i], document);
+            }
+            catch (DuplicateKeyException)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    Indexes[j].Remove(keys[j], document);
+                }
+
+                throw;
+            }
         }
     }
 
@@ -118,8 +135,8 @@ internal sealed class Collection
         var newKeys = new List<BsonValue[]>[Indexes.Count];
         for (var i = 0; i < Indexes.Count; i++)
         {
-            oldKeys[i] = Indexes[i].KeysOf(old.Bytes);
-            newKeys[i] = Indexes[i].KeysOf(bytes);
+            oldKeys[i] = Indexes[i].KeysOf(old);
+            newKeys[i] = Indexes[i].KeysOf(replacement);
             Indexes[i].CheckUnique(newKeys[i], replacement);
         }
 
@@ -129,6 +146,7 @@ internal sealed class Collection
             Indexes[i].Add(newKeys[i], replacement);
         }
 
+        DataSize += bytes.Length - old.Bytes.Length;
         if (journal)
         {
             _engine.Journal?.AppendDocuments(JournalRecordKind.Replace, Database, Name, [replacement]);
@@ -165,8 +183,10 @@ internal sealed class Collection
         {
             foreach (var index in Indexes)
             {
-                index.Remove(index.KeysOf(document.Bytes), document);
+                index.Remove(index.KeysOf(document), document);
             }
+
+            DataSize -= document.Bytes.Length;
         }
 
         if (journal && documents.Count > 0)
@@ -237,7 +257,7 @@ internal sealed class Collection
         var index = new CollectionIndex(definition, Namespace);
         foreach (var document in All())
         {
-            var keys = index.KeysOf(document.Bytes);
+            var keys = index.KeysOf(document);
             try
             {
                 index.CheckUnique(keys, document);

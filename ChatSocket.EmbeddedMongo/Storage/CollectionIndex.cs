@@ -10,12 +10,16 @@ internal sealed class CollectionIndex
 {
     private readonly string _namespace;
 
+    private readonly Func<IndexEntry, IndexEntry, bool> _conflicts;
+    private readonly StringValuePool _strings = new();
+
     public CollectionIndex(IndexDefinition definition, string ns)
     {
         Definition = definition;
         _namespace = ns;
         Comparer = new IndexEntryComparer(definition.Directions);
         Tree = new OrderedTree<IndexEntry>(Comparer);
+        _conflicts = (existing, added) => existing.Document.RecordId != added.Document.RecordId && Comparer.CompareKeys(existing.Key, added.Key) == 0;
     }
 
     public IndexDefinition Definition { get; }
@@ -28,10 +32,12 @@ internal sealed class CollectionIndex
     public bool IsMultikey { get; private set; }
 
     /// <summary>The keys a document contributes: none when a partial/sparse index skips it, several for arrays.</summary>
-    public List<BsonValue[]> KeysOf(byte[] document)
+    public List<BsonValue[]> KeysOf(byte[] document) => KeysOf(document, null);
+
+    private List<BsonValue[]> KeysOf(byte[] document, BsonValue? id)
     {
         var keys = new List<BsonValue[]>(1);
-        if (Definition.PartialFilter is { } partial && !partial.Matches(document))
+        if (!InPartialIndex(document))
         {
             return keys;
         }
@@ -43,7 +49,7 @@ internal sealed class CollectionIndex
         var present = 0;
         for (var i = 0; i < fieldCount; i++)
         {
-            var value = ReadField(document, i);
+            var value = id is not null && Definition.Fields[i] == "_id" ? id : ReadField(document, i);
             if (value is null)
             {
                 key[i] = BsonNull.Value;
@@ -93,6 +99,29 @@ internal sealed class CollectionIndex
         return keys;
     }
 
+    /// <summary>The keys of a document whose _id is known (the _id index needs no field lookup).</summary>
+    public List<BsonValue[]> KeysOf(StoredDocument document) =>
+        Definition.IsIdIndex ? [[document.Id]] : KeysOf(document.Bytes, document.Id);
+
+    private bool InPartialIndex(byte[] document)
+    {
+        if (Definition.PartialExistsFields is { } fields)
+        {
+            // The common partial filter, {field: {$exists: true}}, checked without parsing.
+            foreach (var field in fields)
+            {
+                if (!RawBson.TryFind(document, field, out _, out _, out _))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return Definition.PartialFilter is not { } partial || partial.Matches(document);
+    }
+
     private BsonValue? ReadField(byte[] document, int field)
     {
         var segments = Definition.FieldSegments[field];
@@ -101,7 +130,8 @@ internal sealed class CollectionIndex
             return null;
         }
 
-        var top = RawBson.ReadValue(document, type, offset, size);
+        // Top-level string keys come from the pool (called under the collection lock, like everything here).
+        var top = type == 0x02 ? _strings.Get(document.AsSpan(offset + 4, size - 5)) : RawBson.ReadValue(document, type, offset, size);
         if (segments.Length == 1)
         {
             return top;
@@ -127,7 +157,7 @@ internal sealed class CollectionIndex
 
         foreach (var key in keys)
         {
-            var position = Tree.SeekFirst(e => Comparer.CompareKeys(e.Key, key) < 0);
+            var position = Tree.SeekFirst(new KeyProbe(Comparer, key));
             while (position.IsValid && Comparer.CompareKeys(position.Item.Key, key) == 0)
             {
                 if (position.Item.Document.RecordId != document.RecordId)
@@ -140,12 +170,43 @@ internal sealed class CollectionIndex
         }
     }
 
-    public void Add(List<BsonValue[]> keys, StoredDocument document)
+    /// <summary>
+    /// Adds a document's keys; for a unique index refuses (adding none) when another document holds one of them.
+    /// </summary>
+    public void AddChecked(List<BsonValue[]> keys, StoredDocument document)
+    {
+        if (!Definition.Unique)
+        {
+            Add(keys, document);
+            return;
+        }
+
+        MarkMultikey(keys);
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (!Tree.Add(new IndexEntry(keys[i], document), _conflicts, out var conflict) && conflict.Document is not null)
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    Tree.Remove(new IndexEntry(keys[j], document));
+                }
+
+                throw Duplicate(keys[i]);
+            }
+        }
+    }
+
+    private void MarkMultikey(List<BsonValue[]> keys)
     {
         if (keys.Count > 1 || (keys.Count == 1 && Array.Exists(keys[0], k => k.IsBsonUndefined)))
         {
             IsMultikey = true;
         }
+    }
+
+    public void Add(List<BsonValue[]> keys, StoredDocument document)
+    {
+        MarkMultikey(keys);
 
         foreach (var key in keys)
         {

@@ -38,7 +38,28 @@ internal sealed class IndexDefinition
         if (spec.TryGetValue("partialFilterExpression", out var partial))
         {
             PartialFilter = FilterCompiler.Compile(partial.AsBsonDocument);
+            PartialExistsFields = ExistsOnly(partial.AsBsonDocument);
         }
+
+        IsIdIndex = Fields is ["_id"];
+    }
+
+    /// <summary>The fields of a partial filter made only of top-level <c>{f: {$exists: true}}</c>, else null.</summary>
+    private static byte[][]? ExistsOnly(BsonDocument filter)
+    {
+        var fields = new List<byte[]>();
+        foreach (var element in filter)
+        {
+            if (element.Name.StartsWith('$') || element.Name.Contains('.', StringComparison.Ordinal)
+                || element.Value is not BsonDocument { ElementCount: 1 } op || op.GetElement(0).Name != "$exists" || !op[0].ToBoolean())
+            {
+                return null;
+            }
+
+            fields.Add(Encoding.UTF8.GetBytes(element.Name));
+        }
+
+        return [.. fields];
     }
 
     public BsonDocument Spec { get; }
@@ -52,6 +73,12 @@ internal sealed class IndexDefinition
     public bool Sparse { get; }
 
     public Filter? PartialFilter { get; }
+
+    /// <summary>Set when the partial filter only requires some top-level fields to exist.</summary>
+    public byte[][]? PartialExistsFields { get; }
+
+    /// <summary>A single-field index on _id: keys come from the stored document's known id.</summary>
+    public bool IsIdIndex { get; }
 
     public string[] Fields { get; }
 

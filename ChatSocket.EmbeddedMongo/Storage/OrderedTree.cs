@@ -13,6 +13,8 @@ internal sealed class OrderedTree<T>
 
     private readonly IComparer<T> _comparer;
     private Node _root;
+    private Func<T, T, bool>? _conflicts;
+    private T? _conflict;
 
     public OrderedTree(IComparer<T> comparer)
     {
@@ -29,9 +31,19 @@ internal sealed class OrderedTree<T>
     internal Leaf Last { get; private set; }
 
     /// <summary>Adds an item; returns false if an equal item is already there.</summary>
-    public bool Add(T item)
+    public bool Add(T item) => Add(item, null, out _);
+
+    /// <summary>
+    /// Adds an item unless an item next to its place conflicts with it (for a unique index: an equal key of another
+    /// document; equal keys are adjacent, so the neighbours are all there is to check). One descent does both.
+    /// </summary>
+    public bool Add(T item, Func<T, T, bool>? conflicts, out T? conflict)
     {
+        _conflicts = conflicts;
+        _conflict = default;
         var split = Insert(_root, item, out var separator, out var added);
+        conflict = _conflict;
+        _conflicts = null;
         if (split is not null)
         {
             var root = new Inner();
@@ -73,29 +85,46 @@ internal sealed class OrderedTree<T>
     }
 
     /// <summary>The first item for which <paramref name="isBefore"/> is false (a predicate true then false in order).</summary>
-    public Position SeekFirst(Func<T, bool> isBefore)
+    public Position SeekFirst(Func<T, bool> isBefore) => SeekFirst(new DelegateProbe<T>(isBefore));
+
+    /// <summary>The first item for which the probe's IsBefore is false.</summary>
+    public Position SeekFirst<TProbe>(TProbe probe)
+        where TProbe : struct, ITreeProbe<T>
     {
-        var (leaf, index) = FirstWhereFalse(isBefore);
+        var (leaf, index) = FirstWhereFalse(probe);
         return Normalize(new Position(leaf, index), forward: true);
     }
 
     /// <summary>The last item for which <paramref name="isAfter"/> is false (a predicate false then true in order).</summary>
     public Position SeekLast(Func<T, bool> isAfter)
     {
-        var (leaf, index) = FirstWhereFalse(item => !isAfter(item));
+        var (leaf, index) = FirstWhereFalse(new DelegateProbe<T>(item => !isAfter(item)));
         return Normalize(new Position(leaf, index - 1), forward: false);
     }
 
     /// <summary>Descends to the leaf slot of the first item for which a monotone (true, then false) predicate is false.</summary>
-    private (Leaf Leaf, int Index) FirstWhereFalse(Func<T, bool> predicate)
+    private (Leaf Leaf, int Index) FirstWhereFalse<TProbe>(TProbe probe)
+        where TProbe : struct, ITreeProbe<T>
     {
         var node = _root;
         while (node is Inner inner)
         {
+            // The last child whose separator is still before the target (binary search; separators are sorted).
             var child = 0;
-            for (var i = 1; i < inner.Count && predicate(inner.Keys[i]); i++)
+            var low = 1;
+            var high = inner.Count - 1;
+            while (low <= high)
             {
-                child = i;
+                var mid = (low + high) >>> 1;
+                if (probe.IsBefore(inner.Keys[mid]))
+                {
+                    child = mid;
+                    low = mid + 1;
+                }
+                else
+                {
+                    high = mid - 1;
+                }
             }
 
             node = inner.Children[child];
@@ -107,7 +136,7 @@ internal sealed class OrderedTree<T>
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (predicate(leaf.Items[mid]))
+            if (probe.IsBefore(leaf.Items[mid]))
             {
                 lo = mid + 1;
             }
@@ -169,6 +198,18 @@ internal sealed class OrderedTree<T>
         return child;
     }
 
+    private Position? Conflicting(Leaf leaf, int index, T item)
+    {
+        var left = Normalize(new Position(leaf, index - 1), forward: false);
+        if (left.IsValid && _conflicts!(left.Item, item))
+        {
+            return left;
+        }
+
+        var right = Normalize(new Position(leaf, index), forward: true);
+        return right.IsValid && _conflicts!(right.Item, item) ? right : null;
+    }
+
     private Node? Insert(Node node, T item, out T? separator, out bool added)
     {
         separator = default;
@@ -181,8 +222,15 @@ internal sealed class OrderedTree<T>
                 return null;
             }
 
-            added = true;
             index = ~index;
+            if (_conflicts is not null && Conflicting(leaf, index, item) is { } found)
+            {
+                _conflict = found.Item;
+                added = false;
+                return null;
+            }
+
+            added = true;
             if (leaf.Count < LeafCapacity)
             {
                 Array.Copy(leaf.Items, index, leaf.Items, index + 1, leaf.Count - index);

@@ -84,8 +84,11 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                     reader.AdvanceTo(buffer.Start, buffer.End);
                 }
 
-                foreach (var (message, length) in messages)
+                for (var i = 0; i < messages.Count; i++)
                 {
+                    // Taken out of the list first: the buffer goes back to the pool exactly once, here.
+                    var (message, length) = messages[i];
+                    messages[i] = default;
                     try
                     {
                         if (!await HandleAsync(message, length, stream, cancellationToken))
@@ -118,7 +121,10 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         {
             foreach (var (message, _) in messages)
             {
-                ArrayPool<byte>.Shared.Return(message);
+                if (message is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(message);
+                }
             }
 
             await reader.CompleteAsync();
@@ -196,6 +202,11 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         while (pos < end)
         {
             var kind = message[pos++];
+            if (pos + 4 > end)
+            {
+                throw new InvalidDataException("truncated OP_MSG section");
+            }
+
             if (kind == 0)
             {
                 var size = RawBson.ReadInt32(message, pos);
@@ -204,7 +215,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                     throw new InvalidDataException("bad OP_MSG body section");
                 }
 
-                body = RawBson.ReadDocument(message, pos, size);
+                body = ParseBody(message, pos, size);
                 pos += size;
             }
             else if (kind == 1)
@@ -227,7 +238,7 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
                 var at = nameEnd + 1;
                 while (at < sectionEnd)
                 {
-                    var documentSize = RawBson.ReadInt32(message, at);
+                    var documentSize = at + 4 <= sectionEnd ? RawBson.ReadInt32(message, at) : 0;
                     if (documentSize < 5 || at + documentSize > sectionEnd)
                     {
                         throw new InvalidDataException("bad document in OP_MSG document sequence");
@@ -280,13 +291,18 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
 
         var fullName = Encoding.UTF8.GetString(message, pos, nameEnd - pos);
         pos = nameEnd + 1 + 8;
+        if (pos + 4 > length)
+        {
+            throw new InvalidDataException("truncated OP_QUERY");
+        }
+
         var size = RawBson.ReadInt32(message, pos);
         if (size < 5 || pos + size > length)
         {
             throw new InvalidDataException("bad OP_QUERY document");
         }
 
-        var query = RawBson.ReadDocument(message, pos, size);
+        var query = ParseBody(message, pos, size);
         CommandReply? reply;
         if (fullName.EndsWith(".$cmd", StringComparison.Ordinal))
         {
@@ -317,6 +333,19 @@ internal sealed class WireConnection(Socket socket, int id, CommandDispatcher di
         _reply.Write(replyHeader);
         await SendAsync(reply, stream, cancellationToken);
         return true;
+    }
+
+    private static BsonDocument ParseBody(byte[] message, int offset, int size)
+    {
+        try
+        {
+            return RawBson.ReadDocument(message, offset, size);
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException or BsonSerializationException)
+        {
+            // Not a BSON document: there is no request to answer, so the connection ends.
+            throw new InvalidDataException("malformed BSON in a message: " + e.Message, e);
+        }
     }
 
     private void BeginReply(int requestId, OpCode opCode)

@@ -137,6 +137,40 @@ public sealed class DurabilityTests
     }
 
     [Test]
+    public async Task A_journal_mostly_made_of_deleted_documents_is_compacted_at_start_and_keeps_the_live_data()
+    {
+        var options = new EmbeddedMongoOptions { DataDirectory = _directory, CompactJournalAboveBytes = 0 };
+        await using (var server = await EmbeddedMongoServer.StartAsync(options).WaitAsync(Deadline))
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            await Messages(client).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument("k", 1), new CreateIndexOptions { Unique = true })).WaitAsync(Deadline);
+            await Messages(client).InsertManyAsync(Enumerable.Range(0, 3000).Select(i => new BsonDocument { { "_id", i }, { "k", i }, { "pad", new string('x', 200) } })).WaitAsync(Deadline);
+            await Messages(client).DeleteManyAsync(new BsonDocument("_id", new BsonDocument("$gte", 10))).WaitAsync(Deadline);
+        }
+
+        var before = new FileInfo(JournalPath).Length;
+        await using (var server = await EmbeddedMongoServer.StartAsync(options).WaitAsync(Deadline))
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            var after = new FileInfo(JournalPath).Length;
+            var live = await AllAsync(client);
+            var duplicate = Assert.ThrowsAsync<MongoWriteException>(() => Messages(client).InsertOneAsync(new BsonDocument("k", 3)).WaitAsync(Deadline));
+            await Messages(client).InsertOneAsync(new BsonDocument { { "_id", 5000 }, { "k", 5000 } }).WaitAsync(Deadline);
+
+            Assert.That(after, Is.LessThan(before / 10));
+            Assert.That(live.Select(d => d["_id"].AsInt32), Is.EqualTo(Enumerable.Range(0, 10)));
+            Assert.That(duplicate!.WriteError.Code, Is.EqualTo(11000));
+        }
+
+        await using (var server = await StartAsync())
+        {
+            using var client = new MongoClient(server.ConnectionString);
+
+            Assert.That((await AllAsync(client)).Select(d => d["_id"].AsInt32), Is.EqualTo(Enumerable.Range(0, 10).Append(5000)));
+        }
+    }
+
+    [Test]
     public async Task A_second_engine_cannot_open_a_data_directory_in_use()
     {
         await using var server = await StartAsync();

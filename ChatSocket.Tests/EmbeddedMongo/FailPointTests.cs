@@ -10,8 +10,25 @@ namespace ChatSocket.Tests.EmbeddedMongo;
 public sealed class FailPointTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private MongoClient _client = null!;
 
-    private static Task ConfigureAsync(BsonValue mode, BsonDocument? data = null)
+    /// <summary>Without retries, so that a replica set (which would retry code 91) behaves like a standalone here.</summary>
+    [OneTimeSetUp]
+    public void CreateClient()
+    {
+        var settings = MongoClientSettings.FromConnectionString(MongoTarget.ConnectionString);
+        settings.RetryWrites = false;
+        settings.RetryReads = false;
+        _client = new MongoClient(settings);
+    }
+
+    [OneTimeTearDown]
+    public void DisposeClient() => _client.Dispose();
+
+    private IMongoCollection<BsonDocument> NewCollection() =>
+        _client.GetDatabase(MongoTarget.DatabaseName).GetCollection<BsonDocument>("failpoint_" + Guid.NewGuid().ToString("N")[..10]);
+
+    private Task ConfigureAsync(BsonValue mode, BsonDocument? data = null)
     {
         var command = new BsonDocument { { "configureFailPoint", "failCommand" }, { "mode", mode } };
         if (data is not null)
@@ -19,7 +36,7 @@ public sealed class FailPointTests
             command.Add("data", data);
         }
 
-        return MongoTarget.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(command).WaitAsync(Deadline);
+        return _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(command).WaitAsync(Deadline);
     }
 
     [TearDown]
@@ -28,7 +45,7 @@ public sealed class FailPointTests
     [Test]
     public async Task A_failpoint_with_times_fails_that_many_commands_then_lets_them_through()
     {
-        var collection = MongoTarget.NewCollection();
+        var collection = NewCollection();
         await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "errorCode", 91 } });
 
         var error = Assert.ThrowsAsync(Is.InstanceOf<MongoCommandException>(), () => collection.InsertOneAsync(new BsonDocument("x", 1)).WaitAsync(Deadline));
@@ -42,7 +59,7 @@ public sealed class FailPointTests
     [Test]
     public async Task An_always_on_failpoint_fails_until_turned_off()
     {
-        var collection = MongoTarget.NewCollection();
+        var collection = NewCollection();
         await ConfigureAsync("alwaysOn", new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "errorCode", 11600 } });
 
         for (var i = 0; i < 3; i++)
@@ -60,7 +77,7 @@ public sealed class FailPointTests
     [Test]
     public async Task A_failpoint_can_close_the_connection_which_the_driver_reports_as_a_network_error()
     {
-        var collection = MongoTarget.NewCollection();
+        var collection = NewCollection();
         await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "closeConnection", true } });
 
         Assert.ThrowsAsync(Is.InstanceOf<MongoConnectionException>(), () => collection.InsertOneAsync(new BsonDocument("x", 1)).WaitAsync(Deadline));
@@ -70,9 +87,20 @@ public sealed class FailPointTests
     }
 
     [Test]
+    public async Task A_blocking_failpoint_without_an_error_delays_the_command_but_lets_it_succeed()
+    {
+        var collection = NewCollection();
+        await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "insert" } }, { "blockConnection", true }, { "blockTimeMS", 50 } });
+
+        await collection.InsertOneAsync(new BsonDocument("x", 1)).WaitAsync(Deadline);
+
+        Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task A_failpoint_attaches_the_requested_error_labels()
     {
-        var collection = MongoTarget.NewCollection();
+        var collection = NewCollection();
         await ConfigureAsync(new BsonDocument("times", 1), new BsonDocument { { "failCommands", new BsonArray { "find" } }, { "errorCode", 2 }, { "errorLabels", new BsonArray { "TransientTransactionError" } } });
 
         var error = Assert.ThrowsAsync(Is.InstanceOf<MongoCommandException>(), () => collection.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync().WaitAsync(Deadline));

@@ -89,6 +89,19 @@ public sealed class FaultInjectionTests
     }
 
     [Test]
+    public async Task A_reply_lost_after_the_write_leaves_the_write_applied_and_a_retry_meets_its_own_id()
+    {
+        _server.Faults.CloseConnectionAfterNextCommands(1, "insert");
+        var document = new BsonDocument { { "_id", ObjectId.GenerateNewId() }, { "i", 1 } };
+
+        Assert.ThrowsAsync(Is.InstanceOf<MongoConnectionException>(), () => _collection.InsertOneAsync(document).WaitAsync(Deadline));
+        var retry = Assert.ThrowsAsync<MongoWriteException>(() => _collection.InsertOneAsync(document).WaitAsync(Deadline));
+
+        Assert.That(retry!.WriteError.Code, Is.EqualTo(11000));
+        Assert.That(await _collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Added_latency_makes_a_command_outlast_a_short_client_timeout()
     {
         _server.Faults.SetLatency(TimeSpan.FromSeconds(30));
@@ -115,6 +128,41 @@ public sealed class FaultInjectionTests
         using var allowed = new MongoClient(Settings(TimeSpan.FromSeconds(10)));
 
         Assert.That((await PingAsync(allowed))["ok"].ToDouble(), Is.EqualTo(1.0));
+    }
+
+    [Test]
+    public async Task An_outage_made_of_refused_and_dropped_connections_fails_writes_until_it_ends()
+    {
+        using var client = new MongoClient(Settings(TimeSpan.FromMilliseconds(500)));
+        var collection = client.GetDatabase("faults").GetCollection<BsonDocument>("outage");
+        await collection.InsertOneAsync(new BsonDocument("i", 0)).WaitAsync(Deadline);
+
+        _server.Faults.RefuseConnections(true);
+        _server.Faults.DropConnections();
+        for (var i = 1; i <= 2; i++)
+        {
+            Assert.ThrowsAsync(Is.InstanceOf<MongoConnectionException>().Or.InstanceOf<TimeoutException>(), () => collection.InsertOneAsync(new BsonDocument("i", 1)).WaitAsync(Deadline));
+        }
+
+        _server.Faults.RefuseConnections(false);
+        // The driver notices the recovery on its next server check: retry, as the chat's writer does, until stored.
+        var stored = false;
+        var deadline = DateTime.UtcNow + Deadline;
+        while (!stored && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await collection.InsertOneAsync(new BsonDocument("i", 3)).WaitAsync(Deadline);
+                stored = true;
+            }
+            catch (TimeoutException)
+            {
+                // Server selection gave up before the driver re-checked the server; try again.
+            }
+        }
+
+        Assert.That(stored, Is.True);
+        Assert.That(await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty).WaitAsync(Deadline), Is.EqualTo(2));
     }
 
     [Test]

@@ -16,6 +16,14 @@ public sealed class HandshakeTests
     }
 
     [Test]
+    public async Task ServerStatus_counts_the_current_connections()
+    {
+        var reply = await MongoTarget.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("serverStatus", 1)).WaitAsync(Deadline);
+
+        Assert.That(reply["connections"]["current"].ToInt32(), Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
     public async Task BuildInfo_reports_a_version()
     {
         var reply = await MongoTarget.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("buildInfo", 1)).WaitAsync(Deadline);

@@ -115,6 +115,43 @@ public sealed class IndexTests
     }
 
     [Test]
+    public async Task Concurrent_writers_with_overlapping_unique_keys_and_concurrent_readers_stay_consistent()
+    {
+        var collection = MongoTarget.NewCollection();
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(new BsonDocument("k", 1), new CreateIndexOptions { Unique = true })).WaitAsync(Deadline);
+        var writers = Enumerable.Range(0, 6).Select(async w =>
+        {
+            for (var batch = 0; batch < 10; batch++)
+            {
+                // Writers overlap: key k is written by up to two writers; exactly one copy may survive.
+                var documents = Enumerable.Range(0, 50).Select(i => new BsonDocument { { "k", (((w / 2) * 500) + (batch * 50) + i) }, { "w", w } });
+                try
+                {
+                    await collection.InsertManyAsync(documents, new InsertManyOptions { IsOrdered = false }).WaitAsync(Deadline);
+                }
+                catch (MongoBulkWriteException<BsonDocument> e) when (e.WriteErrors.All(error => error.Code == 11000))
+                {
+                    // The other writer of the pair stored these keys first.
+                }
+            }
+        });
+        var readers = Enumerable.Range(0, 3).Select(async _ =>
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var page = await collection.Find(new BsonDocument("k", new BsonDocument("$gte", 100))).Sort(new BsonDocument("k", 1)).Limit(40).ToListAsync().WaitAsync(Deadline);
+                var keys = page.Select(d => d["k"].AsInt32).ToList();
+                Assert.That(keys, Is.Ordered.And.Unique);
+            }
+        });
+
+        await Task.WhenAll(writers.Concat(readers)).WaitAsync(Deadline);
+        var stored = await collection.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync().WaitAsync(Deadline);
+
+        Assert.That(stored.Select(d => d["k"].AsInt32), Is.EquivalentTo(Enumerable.Range(0, 1500)));
+    }
+
+    [Test]
     public async Task Creating_a_unique_index_over_duplicates_fails_with_11000()
     {
         var collection = MongoTarget.NewCollection();

@@ -19,6 +19,9 @@ public sealed class MongoTarget
 
     public static MongoClient Client => _client ?? throw new InvalidOperationException("MongoTarget not started");
 
+    /// <summary>The target's connection string, for tests that need a client with their own settings.</summary>
+    public static string ConnectionString { get; private set; } = "";
+
     public static string DatabaseName { get; } = "compat_" + Guid.NewGuid().ToString("N")[..12];
 
     public static IMongoDatabase Database => Client.GetDatabase(DatabaseName);
@@ -37,6 +40,7 @@ public sealed class MongoTarget
             uri = _server.ConnectionString;
         }
 
+        ConnectionString = uri;
         _client = new MongoClient(uri);
     }
 

@@ -1,0 +1,9 @@
+using MongoDB.Bson;
+
+namespace ChatSocket.EmbeddedMongo.Storage;
+
+/// <summary>Seeks the first index entry whose key is not less than a given key (any record id).</summary>
+internal readonly struct KeyProbe(IndexEntryComparer comparer, BsonValue[] key) : ITreeProbe<IndexEntry>
+{
+    public bool IsBefore(IndexEntry item) => comparer.CompareKeys(item.Key, key) < 0;
+}

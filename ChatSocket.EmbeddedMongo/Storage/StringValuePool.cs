@@ -1,0 +1,47 @@
+using System.Text;
+using MongoDB.Bson;
+
+namespace ChatSocket.EmbeddedMongo.Storage;
+
+/// <summary>
+/// Shares the <see cref="BsonString"/> of repeated index key values (room ids, senders): a million stored messages
+/// then hold a few thousand key strings instead of millions, which keeps the heap the GC must trace small. Bounded:
+/// once <see cref="Capacity"/> distinct values are pooled, new ones are simply not pooled.
+/// </summary>
+internal sealed class StringValuePool
+{
+    public const int Capacity = 16_384;
+    private const int MaxPooledLength = 128;
+
+    private readonly Dictionary<string, BsonString> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BsonString>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public StringValuePool()
+    {
+        _lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The value of a BSON string element's UTF-8 bytes (without length prefix and terminator).</summary>
+    public BsonString Get(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxPooledLength)
+        {
+            return new BsonString(Encoding.UTF8.GetString(utf8));
+        }
+
+        Span<char> chars = stackalloc char[MaxPooledLength];
+        var length = Encoding.UTF8.GetChars(utf8, chars);
+        if (_lookup.TryGetValue(chars[..length], out var pooled))
+        {
+            return pooled;
+        }
+
+        var value = new BsonString(new string(chars[..length]));
+        if (_values.Count < Capacity)
+        {
+            _values[value.Value] = value;
+        }
+
+        return value;
+    }
+}

@@ -1,0 +1,19 @@
+using EngineBench;
+
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|all]
+var mode = args.Length > 0 ? args[0] : "all";
+if (mode is "insert" or "all")
+{
+    await InsertBenchmark.RunAsync();
+}
+
+if (mode is "probe")
+{
+    await EngineInsertProbe.RunAsync();
+    PhaseProbe.Run();
+}
+
+if (mode is "history" or "all")
+{
+    await HistoryBenchmark.RunAsync();
+}
