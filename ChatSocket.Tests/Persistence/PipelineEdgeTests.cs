@@ -1,0 +1,161 @@
+using System.Net;
+using System.Reflection;
+using System.Text.Json;
+using ChatSocket.Tests.Support;
+using MongoDB.Bson;
+
+namespace ChatSocket.Tests.Persistence;
+
+/// <summary>Edge cases of the durable pipeline found in review: outages during joins, restores, the id counter.</summary>
+[TestFixture]
+public sealed class PipelineEdgeTests
+{
+    private static readonly Dictionary<string, string?> Unlimited = new()
+    {
+        ["Chat:MessagesPerSecond"] = "100000",
+        ["Chat:MessageBurst"] = "100000",
+        ["Persistence:RetryInitialDelay"] = "00:00:00.020",
+        ["Persistence:RetryMaxDelay"] = "00:00:00.200",
+    };
+
+    [Test]
+    public async Task A_join_that_cannot_read_the_database_gets_an_error_keeps_the_connection_and_leaves_no_empty_room()
+    {
+        var embedded = RequireEmbedded();
+        await using var server = await ChatServer.StartAsync(Unlimited);
+        await using var alice = await server.ConnectAsync("alice");
+        JsonElement answer;
+        try
+        {
+            // Code 2 (BadValue) is not retryable: the history read fails at once.
+            embedded.Faults.FailCommands(2, "find");
+            await alice.SendJsonAsync(new { type = "join", room_id = "dark" });
+            answer = await alice.ReceiveAsync(f => f.GetProperty("type").GetString() is "error" or "history");
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        var rooms = await server.GetJsonAsync("/api/rooms");
+        await alice.SendJsonAsync(new { type = "ping" });
+        var pong = await alice.ReceiveTypeAsync("pong");
+
+        Assert.That(answer.GetProperty("type").GetString(), Is.EqualTo("error"));
+        Assert.That(answer.GetProperty("code").GetString(), Is.EqualTo("unavailable"));
+        Assert.That(pong.GetProperty("type").GetString(), Is.EqualTo("pong"), "the connection is still usable");
+        Assert.That(rooms.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("room_id").GetString()), Has.No.Member("dark"), "no empty room is left behind");
+    }
+
+    [Test]
+    public async Task A_join_while_spilled_messages_are_being_restored_sees_them_and_so_does_a_join_after()
+    {
+        var embedded = RequireEmbedded();
+        var settings = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.300" };
+        var first = await ChatServer.StartAsync(settings);
+        settings["Mongo:Database"] = first.DatabaseName;
+        settings["Persistence:DataDirectory"] = first.DataDirectory;
+        try
+        {
+            await using var alice = await first.ConnectAndJoinAsync("alice", "restore");
+            embedded.Faults.FailCommands(91, "insert");
+            for (var i = 0; i < 3; i++)
+            {
+                await alice.SendJsonAsync(new { type = "send", room_id = "restore", content = $"m{i}", client_msg_id = $"c{i}" });
+            }
+
+            await alice.ReceiveMessagesAsync("restore", 3);
+            await first.StopAsync();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        List<string?> duringRestore;
+        await using var second = await ChatServer.StartAsync(settings);
+        try
+        {
+            // Inserts still fail: the restore of the spill file is under way (readiness says so), reads work.
+            await using var bob = await second.ConnectAsync("bob");
+            await bob.SendJsonAsync(new { type = "join", room_id = "restore", history = 50 });
+            duringRestore = Contents(await bob.ReceiveTypeAsync("history", "restore"));
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        await StoredMessages.WaitForCountAsync(second, 3);
+        await using var carol = await second.ConnectAsync("carol");
+        await carol.SendJsonAsync(new { type = "join", room_id = "restore", history = 50 });
+        var afterRestore = Contents(await carol.ReceiveTypeAsync("history", "restore"));
+
+        var expected = new[] { "m0", "m1", "m2" };
+        Assert.That(duringRestore, Is.EqualTo(expected), "a join during the restore sees the spilled messages");
+        Assert.That(afterRestore, Is.EqualTo(expected), "a join after the restore sees the spilled messages");
+    }
+
+    [Test]
+    public async Task Ids_keep_increasing_within_a_room_when_the_drivers_id_counter_wraps()
+    {
+        var counter = typeof(ObjectId).GetField("__staticIncrement", BindingFlags.NonPublic | BindingFlags.Static);
+        Assert.That(counter, Is.Not.Null, "MongoDB.Bson keeps its ObjectId counter in __staticIncrement");
+        await using var server = await ChatServer.StartAsync(Unlimited);
+        await using var alice = await server.ConnectAndJoinAsync("alice", "wrap");
+
+        // The wrap only reorders ids minted within one second: retry until one attempt fits in one second.
+        var conclusive = false;
+        for (var attempt = 0; attempt < 10 && !conclusive; attempt++)
+        {
+            await Eventually.ReturnsAsync(() => Task.FromResult(DateTime.UtcNow.Millisecond), ms => ms < 300, "the start of a second");
+            var before = DateTime.UtcNow;
+            counter!.SetValue(null, 0x00FFFFFD);
+            for (var i = 0; i < 4; i++)
+            {
+                await alice.SendJsonAsync(new { type = "send", room_id = "wrap", content = $"a{attempt}m{i}" });
+            }
+
+            var ids = (await alice.ReceiveMessagesAsync("wrap", 4)).Select(m => ObjectId.Parse(m.GetProperty("id").GetString())).ToList();
+            conclusive = (long)(DateTime.UtcNow - DateTime.UnixEpoch).TotalSeconds == (long)(before - DateTime.UnixEpoch).TotalSeconds;
+            Assert.That(ids, Is.Ordered.Ascending, "delivery order is id order");
+        }
+
+        Assert.That(conclusive, Is.True, "one attempt minted its ids within one second");
+    }
+
+    [Test]
+    public async Task A_damaged_document_in_a_spill_file_does_not_stop_the_writer()
+    {
+        var directory = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        var good = new BsonDocument
+        {
+            ["_id"] = ObjectId.GenerateNewId(),
+            ["room_id"] = "damaged",
+            ["timestamp"] = new BsonDateTime(DateTime.UtcNow),
+            ["sender"] = "alice",
+            ["content"] = "kept",
+        };
+        await using (var file = File.Create(Path.Combine(directory, "spill-00000000000000000001.bson")))
+        {
+            await file.WriteAsync(good.ToBson());
+            await file.WriteAsync(new BsonDocument("unexpected", 1).ToBson());
+        }
+
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited) { ["Persistence:DataDirectory"] = directory });
+        using var http = server.CreateHttpClient();
+        await Eventually.ReturnsAsync(() => http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "readiness after the restore");
+        await using var alice = await server.ConnectAndJoinAsync("alice", "damaged");
+        await alice.SendJsonAsync(new { type = "send", room_id = "damaged", content = "after", client_msg_id = "c1" });
+        var ack = await alice.ReceiveTypeAsync("ack", "damaged");
+
+        Assert.That(ack.GetProperty("client_msg_id").GetString(), Is.EqualTo("c1"));
+        Assert.That(await StoredMessages.CountAsync(server, new BsonDocument("content", "kept")), Is.EqualTo(1), "the readable part was stored");
+    }
+
+    private static List<string?> Contents(JsonElement history) =>
+        [.. history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString())];
+
+    private static ChatSocket.EmbeddedMongo.EmbeddedMongoServer RequireEmbedded() =>
+        TestStore.Embedded ?? throw new InconclusiveException("fault injection needs the embedded engine (MONGODB_URI is set)");
+}
