@@ -126,6 +126,20 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         }
     }
 
+    /// <summary>Removes the room from the registry if it has no member, e.g. after a join that created it failed to
+    /// read the archive: an empty room would otherwise stay registered for good.</summary>
+    public void RemoveIfEmpty()
+    {
+        lock (_gate)
+        {
+            if (!_removed && _members.Length == 0)
+            {
+                _removed = true;
+                removeWhenEmpty(this);
+            }
+        }
+    }
+
     /// <summary>
     /// The ordered step of accepting a message: assigns its id and timestamp, hands it to the persistence queue,
     /// appends it to the recent history and hands the one encoded frame to every member, all under the room's lock
