@@ -151,6 +151,7 @@ public sealed class PipelineEdgeTests
 
         Assert.That(ack.GetProperty("client_msg_id").GetString(), Is.EqualTo("c1"));
         Assert.That(await StoredMessages.CountAsync(server, new BsonDocument("content", "kept")), Is.EqualTo(1), "the readable part was stored");
+        Assert.That(Directory.GetFiles(directory, "spill-*.bson.damaged"), Has.Length.EqualTo(1), "the damaged file is kept aside, not deleted");
     }
 
     private static List<string?> Contents(JsonElement history) =>
