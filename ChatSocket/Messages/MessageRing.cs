@@ -60,6 +60,18 @@ internal sealed class MessageRing(int capacity, bool archived)
         }
     }
 
+    /// <summary>The id of the newest message (the room's last id), or <see cref="ObjectId.Empty"/> when empty.</summary>
+    public ObjectId NewestId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count > 0 ? At(_count - 1).Message.Id : ObjectId.Empty;
+            }
+        }
+    }
+
     public void Append(PendingMessage message)
     {
         lock (_gate)

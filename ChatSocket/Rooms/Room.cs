@@ -164,7 +164,16 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
                 timestamp = _lastTimestamp;
             }
 
-            var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender.User, content, timestamp, clientMsgId);
+            var id = ObjectId.GenerateNewId(timestamp);
+            if (id <= ring.NewestId)
+            {
+                // The driver's 3-byte id counter is shared by all rooms and starts at random: when it wraps within a
+                // second, the next id is smaller. Move on to the next second so that ids keep the room's order.
+                timestamp = ring.NewestId.CreationTime.AddSeconds(1);
+                id = ObjectId.GenerateNewId(timestamp);
+            }
+
+            var message = new ChatMessage(id, Id, sender.User, content, timestamp, clientMsgId);
             var pending = new PendingMessage(message);
             if (queue is null)
             {
