@@ -23,6 +23,8 @@ internal sealed class MessageRing(int capacity, bool archived)
     // The eviction count at which the database was seen to hold nothing older than the ring: while it still
     // matches, the ring is the room's whole history.
     private long _completeAt = -1;
+    // Set when RecentMessages drops the ring: appends are refused from then on, so none can land in a dropped ring.
+    private bool _retired;
 
     /// <summary><see cref="Environment.TickCount64"/> of the last append, for least-recently-written eviction.</summary>
     public long LastWrite { get; private set; } = Environment.TickCount64;
@@ -47,15 +49,19 @@ internal sealed class MessageRing(int capacity, bool archived)
         {
             lock (_gate)
             {
-                for (var i = 0; i < _count; i++)
-                {
-                    if (!At(i).IsCompleted)
-                    {
-                        return false;
-                    }
-                }
+                return IsSettledLocked();
+            }
+        }
+    }
 
-                return true;
+    /// <summary>True once the ring was dropped from <see cref="RecentMessages"/>.</summary>
+    public bool IsRetired
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retired;
             }
         }
     }
@@ -72,10 +78,28 @@ internal sealed class MessageRing(int capacity, bool archived)
         }
     }
 
-    public void Append(PendingMessage message)
+    /// <summary>Retires the ring if every message in it is stored (checked and decided in one locked step, so a
+    /// concurrent <see cref="Append"/> either lands first and keeps the ring, or is refused).</summary>
+    public bool TryRetire()
     {
         lock (_gate)
         {
+            _retired = _retired || IsSettledLocked();
+            return _retired;
+        }
+    }
+
+    /// <summary>Appends the room's newest message; false when the ring was retired (the caller asks
+    /// <see cref="RecentMessages.RingOf"/> for the room's current ring and appends there).</summary>
+    public bool Append(PendingMessage message)
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
             while (_count >= capacity && At(0).IsCompleted)
             {
                 EvictOldest();
@@ -102,6 +126,7 @@ internal sealed class MessageRing(int capacity, bool archived)
             }
 
             LastWrite = Environment.TickCount64;
+            return true;
         }
     }
 
@@ -186,6 +211,19 @@ internal sealed class MessageRing(int capacity, bool archived)
 
             return (all, _evictions);
         }
+    }
+
+    private bool IsSettledLocked()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            if (!At(i).IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void EvictOldest()

@@ -42,7 +42,10 @@ internal sealed partial class MessageWriter(
 
         foreach (var pending in _spilled.SelectMany(f => f.Messages).DistinctBy(p => p.Message.Id).OrderBy(p => p.Message.Id))
         {
-            recent.RingOf(pending.Message.RoomId).Append(pending);
+            while (!recent.RingOf(pending.Message.RoomId).Append(pending))
+            {
+                // Only a settled ring is retired; ask again for the room's current ring.
+            }
         }
 
         await base.StartAsync(cancellationToken);

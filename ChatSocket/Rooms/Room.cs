@@ -186,7 +186,12 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
             }
 
             _lastTimestamp = timestamp;
-            ring.Append(pending);
+            while (!ring.Append(pending))
+            {
+                // The ring was dropped (all of it stored) after we got it: the message goes to the room's new one.
+                ring = recent.RingOf(Id);
+            }
+
             BroadcastLocked(ServerFrames.Message(message), except: null);
             if (queue is not null)
             {
