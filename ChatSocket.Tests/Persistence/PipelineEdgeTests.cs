@@ -154,6 +154,28 @@ public sealed class PipelineEdgeTests
         Assert.That(Directory.GetFiles(directory, "spill-*.bson.damaged"), Has.Length.EqualTo(1), "the damaged file is kept aside, not deleted");
     }
 
+    [Test]
+    public async Task A_spill_file_whose_rename_did_not_happen_before_a_crash_is_still_restored()
+    {
+        var directory = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        var spilled = new BsonDocument
+        {
+            ["_id"] = ObjectId.GenerateNewId(),
+            ["room_id"] = "unrenamed",
+            ["timestamp"] = new BsonDateTime(DateTime.UtcNow),
+            ["sender"] = "alice",
+            ["content"] = "fsync'd, not renamed",
+        };
+        // What SpillFile.WriteAsync leaves when the process dies after the fsync and before the rename.
+        await File.WriteAllBytesAsync(Path.Combine(directory, "spill-00000000000000000001.bson.tmp"), spilled.ToBson());
+
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited) { ["Persistence:DataDirectory"] = directory });
+        await StoredMessages.WaitForCountAsync(server, 1);
+
+        Assert.That(await StoredMessages.CountAsync(server, new BsonDocument("_id", spilled["_id"])), Is.EqualTo(1));
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.GetFiles(directory, "spill-*").Length), n => n == 0, "the file to be removed once stored");
+    }
+
     private static List<string?> Contents(JsonElement history) =>
         [.. history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString())];
 

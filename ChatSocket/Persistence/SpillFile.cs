@@ -14,6 +14,7 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
 {
     private const string Prefix = "spill-";
     private const string Extension = ".bson";
+    private const string TemporarySuffix = ".tmp";
 
     private readonly HashSet<string> _damaged = new(StringComparer.Ordinal);
 
@@ -29,7 +30,7 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
 
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{Prefix}{DateTime.UtcNow:yyyyMMddHHmmssfffffff}{Extension}");
-        var temporary = path + ".tmp";
+        var temporary = path + TemporarySuffix;
         await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
             foreach (var message in messages)
@@ -46,10 +47,15 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
         LogSpilled(logger, messages.Count, path);
     }
 
-    /// <summary>The spill files left by earlier runs, oldest first.</summary>
+    /// <summary>The spill files left by earlier runs, oldest first. A <c>.tmp</c> one was fsync'd but the process
+    /// died before its rename: it is restored too (a half-written tail is skipped by <see cref="ReadAsync"/>).</summary>
     public IReadOnlyList<string> Find() =>
         System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension).Order(StringComparer.Ordinal).ToArray()
+            ? System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension)
+                .Concat(System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension + TemporarySuffix))
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToArray()
             : [];
 
     /// <summary>Reads one spill file. A damaged tail is reported and skipped; what precedes it is returned.</summary>
