@@ -176,6 +176,35 @@ public sealed class PipelineEdgeTests
         await Eventually.ReturnsAsync(() => Task.FromResult(Directory.GetFiles(directory, "spill-*").Length), n => n == 0, "the file to be removed once stored");
     }
 
+    [Test]
+    public async Task A_stop_while_an_insert_hangs_spills_its_messages_once_the_drain_deadline_passes()
+    {
+        var embedded = RequireEmbedded();
+        var settings = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.500" };
+        var server = await ChatServer.StartAsync(settings);
+        try
+        {
+            await using var alice = await server.ConnectAndJoinAsync("alice", "hang");
+            // Every command now takes a minute: the insert is in flight, unanswered, when the host stops.
+            embedded.Faults.SetLatency(TimeSpan.FromMinutes(1));
+            for (var i = 0; i < 3; i++)
+            {
+                await alice.SendJsonAsync(new { type = "send", room_id = "hang", content = $"m{i}", client_msg_id = $"c{i}" });
+            }
+
+            await alice.ReceiveMessagesAsync("hang", 3);
+            await server.StopAsync();
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+            await server.DisposeAsync();
+        }
+
+        var files = Directory.GetFiles(server.DataDirectory, "spill-*.bson");
+        Assert.That(files, Has.Length.EqualTo(1), "the in-flight batch was spilled");
+    }
+
     private static List<string?> Contents(JsonElement history) =>
         [.. history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString())];
 
