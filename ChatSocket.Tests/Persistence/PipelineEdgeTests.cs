@@ -205,6 +205,69 @@ public sealed class PipelineEdgeTests
         Assert.That(files, Has.Length.EqualTo(1), "the in-flight batch was spilled");
     }
 
+    [Test]
+    public async Task A_resume_from_before_the_ring_completes_while_the_room_keeps_sending()
+    {
+        var embedded = RequireEmbedded();
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
+        {
+            ["Chat:MaxHistory"] = "5",
+            ["Chat:DefaultHistory"] = "5",
+            ["Chat:HistoryCapacity"] = "10",
+        });
+        await using var alice = await server.ConnectAndJoinAsync("alice", "busy");
+        var ids = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            await alice.SendJsonAsync(new { type = "send", room_id = "busy", content = $"m{i}" });
+            ids.Add((await alice.ReceiveTypeAsync("ack", "busy")).GetProperty("id").GetString()!);
+        }
+
+        using var stop = new CancellationTokenSource();
+        Task sending = Task.CompletedTask;
+        JsonElement history;
+        try
+        {
+            // Every history read is slow while the room keeps sending (and storing): the ring evicts during every read.
+            await SlowDownAsync("find", TimeSpan.FromMilliseconds(300));
+            sending = KeepSendingAsync(alice, "busy", stop.Token);
+            await using var bob = await server.ConnectAsync("bob");
+            await bob.SendJsonAsync(new { type = "join", room_id = "busy", since = ids[0], history = 5 });
+            history = await bob.ReceiveTypeAsync("history", "busy", TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sending;
+            embedded.Faults.Reset();
+        }
+
+        Assert.That(history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()), Is.EqualTo(ids.Skip(1).Take(5)));
+        Assert.That(history.GetProperty("has_more").GetBoolean(), Is.True);
+    }
+
+    private static Task SlowDownAsync(string command, TimeSpan delay) =>
+        TestStore.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            ["configureFailPoint"] = "failCommand",
+            ["mode"] = "alwaysOn",
+            ["data"] = new BsonDocument
+            {
+                ["failCommands"] = new BsonArray { command },
+                ["blockConnection"] = true,
+                ["blockTimeMS"] = (int)delay.TotalMilliseconds,
+            },
+        }).WaitAsync(ChatServer.Deadline);
+
+    private static async Task KeepSendingAsync(ChatClient client, string roomId, CancellationToken cancellationToken)
+    {
+        for (var i = 0; !cancellationToken.IsCancellationRequested; i++)
+        {
+            await client.SendJsonAsync(new { type = "send", room_id = roomId, content = $"live{i}" });
+            await client.ReceiveAsync(f => f.GetProperty("type").GetString() == "message" && f.GetProperty("content").GetString() == $"live{i}");
+        }
+    }
+
     private static List<string?> Contents(JsonElement history) =>
         [.. history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString())];
 

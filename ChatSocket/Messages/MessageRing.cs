@@ -198,6 +198,16 @@ internal sealed class MessageRing(int capacity, bool archived)
         }
     }
 
+    /// <summary>The eviction count and the oldest id, read together: every message older than that id was stored
+    /// before this call (it left the ring, and only stored messages do).</summary>
+    public (long Evictions, ObjectId? OldestId) Watermark()
+    {
+        lock (_gate)
+        {
+            return (_evictions, _count > 0 ? At(0).Message.Id : null);
+        }
+    }
+
     /// <summary>A copy of everything in the ring, oldest first, with the eviction count at the time.</summary>
     public (ChatMessage[] Messages, long Evictions) Snapshot()
     {

@@ -75,8 +75,23 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
         // The archive's part was read before the lock; it is good only if the ring evicted nothing since, because
         // then every message is in the archive's answer, in the ring, or published after this join.
-        if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring) || prefetched.Evictions != ring.Evictions)
+        if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring))
         {
+            return null;
+        }
+
+        if (prefetched.Evictions != ring.Evictions)
+        {
+            // The ring moved on during the read. A resume's page is still good when it is full and ends before the
+            // ring's oldest at read time: all of that was stored before the read, so the page has no hole, and more
+            // follow. Without this a resume into a busy room would read again and again, never to be answered.
+            var page = prefetched.Stored.Messages;
+            if (request.Since is not null && request.History > 0 && page.Count >= request.History &&
+                prefetched.OldestId is { } oldest && page[request.History - 1].Id < oldest)
+            {
+                return new HistoryPage([.. page.Take(request.History)], true);
+            }
+
             return null;
         }
 

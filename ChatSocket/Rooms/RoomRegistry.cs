@@ -49,7 +49,7 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
             {
                 // A busy ring may evict while the archive is read; each retry reads again. Rare beyond one.
                 var ring = recent.RingOf(roomId);
-                var evictions = ring.Evictions;
+                var (evictions, oldest) = ring.Watermark();
                 HistoryPage stored;
                 try
                 {
@@ -62,7 +62,7 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
                     throw;
                 }
 
-                request = request with { Prefetched = (stored, ring, evictions) };
+                request = request with { Prefetched = (stored, ring, evictions, oldest) };
             }
             else if (status != JoinStatus.RoomRemoved)
             {
