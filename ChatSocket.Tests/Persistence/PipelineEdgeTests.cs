@@ -246,6 +246,41 @@ public sealed class PipelineEdgeTests
         Assert.That(history.GetProperty("has_more").GetBoolean(), Is.True);
     }
 
+    [Test]
+    public async Task A_sender_with_many_messages_waiting_for_the_database_gets_all_their_acks_when_it_recovers()
+    {
+        var embedded = RequireEmbedded();
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
+        {
+            ["Chat:SendQueueCapacity"] = "32",
+        });
+        await using var alice = await server.ConnectAndJoinAsync("alice", "backlog");
+        const int count = 400;
+        try
+        {
+            embedded.Faults.FailCommands(91, "insert");
+            for (var i = 0; i < count; i++)
+            {
+                // One at a time (each echo read before the next send): alice is a fast reader all along.
+                await alice.SendJsonAsync(new { type = "send", room_id = "backlog", content = $"m{i}", client_msg_id = $"c{i}" });
+                await alice.ReceiveAsync(f => f.GetProperty("type").GetString() == "message" && f.GetProperty("content").GetString() == $"m{i}");
+            }
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        var acked = new HashSet<string>();
+        while (acked.Count < count)
+        {
+            acked.Add((await alice.ReceiveTypeAsync("ack", "backlog", TimeSpan.FromSeconds(20))).GetProperty("client_msg_id").GetString()!);
+        }
+
+        Assert.That(acked, Has.Count.EqualTo(count));
+        Assert.That(alice.Closed.IsCompleted, Is.False, "not closed as a slow consumer by its own acks");
+    }
+
     private static Task SlowDownAsync(string command, TimeSpan delay) =>
         TestStore.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument
         {
