@@ -17,6 +17,12 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
 
     private static readonly InsertManyOptions Unordered = new() { IsOrdered = false };
 
+    // Per-document errors that mean "never": the document itself is refused (validation, type, size). Any other
+    // per-document error (a mongos passing on a shard's election, NotWritablePrimary, InterruptedDueToReplStateChange,
+    // StaleConfig, WriteConflict, ...) is transient: the exception goes up and the whole batch is retried, which is
+    // safe because what did land comes back as duplicates.
+    private static readonly HashSet<int> RefusedForGood = [2, 14, 121, 10334];
+
     private IMongoCollection<StoredMessage> Messages => connection.Messages;
 
     public bool IsDurable => true;
@@ -57,7 +63,7 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
             await Messages.InsertManyAsync(batch, Unordered, cancellationToken);
             return outcomes;
         }
-        catch (MongoBulkWriteException<StoredMessage> ex) when (ex.WriteConcernError is null)
+        catch (MongoBulkWriteException<StoredMessage> ex) when (ex.WriteConcernError is null && ex.WriteErrors.All(IsFinal))
         {
             // Per-document errors: the rest of the unordered batch is stored.
             foreach (var error in ex.WriteErrors)
@@ -71,6 +77,9 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
             return outcomes;
         }
     }
+
+    private static bool IsFinal(BulkWriteError error) =>
+        error.Category == ServerErrorCategory.DuplicateKey || RefusedForGood.Contains(error.Code);
 
     private async Task<InsertOutcome> ResolveDuplicateAsync(StoredMessage message, CancellationToken cancellationToken)
     {
