@@ -281,6 +281,47 @@ public sealed class PipelineEdgeTests
         Assert.That(alice.Closed.IsCompleted, Is.False, "not closed as a slow consumer by its own acks");
     }
 
+    [Test]
+    public async Task A_rest_catch_up_has_no_hole_when_a_later_message_is_stored_before_an_earlier_one()
+    {
+        var embedded = RequireEmbedded();
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
+        {
+            // A failed insert waits long before its retry: the earlier message stays unstored while the later one lands.
+            ["Persistence:RetryInitialDelay"] = "00:00:05",
+            ["Persistence:RetryMaxDelay"] = "00:00:05",
+            ["Persistence:MaxBatchesInFlight"] = "2",
+        });
+        await using var alice = await server.ConnectAndJoinAsync("alice", "holes");
+        await alice.SendJsonAsync(new { type = "send", room_id = "holes", content = "a" });
+        var a = (await alice.ReceiveTypeAsync("ack", "holes")).GetProperty("id").GetString();
+        using var http = server.CreateHttpClient();
+        Task<string> page;
+        try
+        {
+            // The catch-up request has read the ring and waits for the database ...
+            await SlowDownAsync("find", TimeSpan.FromSeconds(1));
+            var finds = embedded.Faults.InjectedCount;
+            page = http.GetStringAsync($"/api/rooms/holes/messages?after={a}");
+            await Eventually.ReturnsAsync(() => Task.FromResult(embedded.Faults.InjectedCount), n => n > finds, "the catch-up's database read");
+
+            // ... while x is sent (its insert fails, retried later) and then y (stored at once, in another batch).
+            embedded.Faults.FailNextCommands(1, 91, "insert");
+            await alice.SendJsonAsync(new { type = "send", room_id = "holes", content = "x" });
+            await alice.ReceiveAsync(f => f.GetProperty("type").GetString() == "message" && f.GetProperty("content").GetString() == "x");
+            await alice.SendJsonAsync(new { type = "send", room_id = "holes", content = "y" });
+            await alice.ReceiveAsync(f => f.GetProperty("type").GetString() == "ack");
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        var contents = JsonDocument.Parse(await page.WaitAsync(ChatServer.Deadline)).RootElement.GetProperty("messages")
+            .EnumerateArray().Select(m => m.GetProperty("content").GetString()).ToList();
+        Assert.That(contents, Is.EqualTo(new[] { "x", "y" }).Or.EqualTo(new[] { "x" }).Or.Empty, "a page is a gap-free run after a: y never without x");
+    }
+
     private static Task SlowDownAsync(string command, TimeSpan delay) =>
         TestStore.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument
         {
