@@ -322,6 +322,40 @@ public sealed class PipelineEdgeTests
         Assert.That(contents, Is.EqualTo(new[] { "x", "y" }).Or.EqualTo(new[] { "x" }).Or.Empty, "a page is a gap-free run after a: y never without x");
     }
 
+    [Test]
+    public async Task A_spill_file_restored_a_second_time_stores_nothing_twice()
+    {
+        var directory = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        var database = TestStore.NewDatabaseName();
+        var documents = Enumerable.Range(0, 20).Select(i => new BsonDocument
+        {
+            ["_id"] = ObjectId.GenerateNewId(),
+            ["room_id"] = "twice",
+            ["timestamp"] = new BsonDateTime(DateTime.UtcNow),
+            ["sender"] = "alice",
+            ["content"] = $"m{i}",
+            ["client_msg_id"] = $"c{i}",
+        }).ToList();
+        // The first restore stored all of it, then the process died before deleting the file.
+        await TestStore.Client.GetDatabase(database).GetCollection<BsonDocument>("messages").InsertManyAsync(documents).WaitAsync(ChatServer.Deadline);
+        await using (var file = File.Create(Path.Combine(directory, "spill-00000000000000000001.bson")))
+        {
+            foreach (var document in documents)
+            {
+                await file.WriteAsync(document.ToBson());
+            }
+        }
+
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
+        {
+            ["Mongo:Database"] = database,
+            ["Persistence:DataDirectory"] = directory,
+        });
+        await Eventually.ReturnsAsync(() => Task.FromResult(Directory.GetFiles(directory, "spill-*").Length), n => n == 0, "the file to be removed once stored");
+
+        Assert.That(await StoredMessages.CountAsync(server), Is.EqualTo(20));
+    }
+
     private static Task SlowDownAsync(string command, TimeSpan delay) =>
         TestStore.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument
         {

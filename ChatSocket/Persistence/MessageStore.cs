@@ -66,14 +66,20 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
         catch (MongoBulkWriteException<StoredMessage> ex) when (ex.WriteConcernError is null && ex.WriteErrors.All(IsFinal))
         {
             // Per-document errors: the rest of the unordered batch is stored.
+            var duplicates = new List<int>();
             foreach (var error in ex.WriteErrors)
             {
-                var message = batch[error.Index];
-                outcomes[error.Index] = error.Category == ServerErrorCategory.DuplicateKey
-                    ? await ResolveDuplicateAsync(message, cancellationToken)
-                    : new InsertOutcome(false, message.Id, $"{error.Code}: {error.Message}");
+                if (error.Category == ServerErrorCategory.DuplicateKey)
+                {
+                    duplicates.Add(error.Index);
+                }
+                else
+                {
+                    outcomes[error.Index] = new InsertOutcome(false, batch[error.Index].Id, $"{error.Code}: {error.Message}");
+                }
             }
 
+            await ResolveDuplicatesAsync(batch, duplicates, outcomes, cancellationToken);
             return outcomes;
         }
     }
@@ -81,23 +87,44 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
     private static bool IsFinal(BulkWriteError error) =>
         error.Category == ServerErrorCategory.DuplicateKey || RefusedForGood.Contains(error.Code);
 
-    private async Task<InsertOutcome> ResolveDuplicateAsync(StoredMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Duplicates are stored: a document whose own id is in the collection landed on an earlier try; any other
+    /// clashes on its <c>client_msg_id</c> (a resend) and is stored under the original's id. Two queries for the
+    /// whole batch: a retry after a lost reply makes every document a duplicate, and one query each would hold the
+    /// writer for a round trip per message.
+    /// </summary>
+    private async Task ResolveDuplicatesAsync(IReadOnlyList<StoredMessage> batch, List<int> duplicates, InsertOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        if (message.ClientMsgId is null)
+        if (duplicates.Count == 0)
         {
-            // Only the _id index can clash: this very document landed on an earlier try.
-            return new InsertOutcome(true, message.Id, null);
+            return;
         }
 
         var filter = Builders<StoredMessage>.Filter;
-        var original = await Messages
-            .Find(filter.Eq(m => m.RoomId, message.RoomId) & filter.Eq(m => m.Sender, message.Sender) &
-                  filter.Eq(m => m.ClientMsgId, message.ClientMsgId))
-            .Project(Builders<StoredMessage>.Projection.Include(m => m.Id))
-            .FirstOrDefaultAsync(cancellationToken);
-        return original is null
-            ? new InsertOutcome(true, message.Id, null)
-            : new InsertOutcome(true, original["_id"].AsObjectId, null);
+        var projection = Builders<StoredMessage>.Projection.Include(m => m.Id).Include(m => m.RoomId).Include(m => m.Sender).Include(m => m.ClientMsgId);
+        var landed = (await Messages.Find(filter.In(m => m.Id, duplicates.Select(i => batch[i].Id))).Project(projection).ToListAsync(cancellationToken))
+            .Select(d => d["_id"].AsObjectId)
+            .ToHashSet();
+        var resends = duplicates.Where(i => !landed.Contains(batch[i].Id) && batch[i].ClientMsgId is not null).ToList();
+        var originals = new Dictionary<(string, string, string), ObjectId>();
+        if (resends.Count > 0)
+        {
+            var keys = resends.Select(i => filter.Eq(m => m.RoomId, batch[i].RoomId) & filter.Eq(m => m.Sender, batch[i].Sender) & filter.Eq(m => m.ClientMsgId, batch[i].ClientMsgId));
+            foreach (var original in await Messages.Find(filter.Or(keys)).Project(projection).ToListAsync(cancellationToken))
+            {
+                originals[(original["room_id"].AsString, original["sender"].AsString, original["client_msg_id"].AsString)] = original["_id"].AsObjectId;
+            }
+        }
+
+        foreach (var i in duplicates)
+        {
+            var message = batch[i];
+            var storedId = !landed.Contains(message.Id) && message.ClientMsgId is { } clientMsgId &&
+                originals.TryGetValue((message.RoomId, message.Sender, clientMsgId), out var original)
+                ? original
+                : message.Id;
+            outcomes[i] = new InsertOutcome(true, storedId, null);
+        }
     }
 
     public Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
