@@ -204,7 +204,17 @@ internal sealed partial class MessageWriter(
                 await WriteBatchAsync(chunk, abort);
             }
 
-            spill.Delete(path);
+            try
+            {
+                spill.Delete(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Stored all the same: the file is restored again at the next start, and duplicates count as stored.
+                // Letting this escape would end the writer, and nothing would be stored any more.
+                LogNotDeleted(logger, ex, path);
+            }
+
             LogRestored(logger, messages.Length, path);
         }
 
@@ -241,6 +251,9 @@ internal sealed partial class MessageWriter(
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "MongoDB refused message {MessageId} of room {RoomId} for good: {Error}")]
     private static partial void LogRejected(ILogger logger, string messageId, string roomId, string error);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Could not remove the restored spill file {Path}; it is restored again at the next start")]
+    private static partial void LogNotDeleted(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
     private static partial void LogRestored(ILogger logger, int count, string path);
