@@ -86,8 +86,8 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
             // ring's oldest at read time: all of that was stored before the read, so the page has no hole, and more
             // follow. Without this a resume into a busy room would read again and again, never to be answered.
             var page = prefetched.Stored.Messages;
-            if (request.Since is not null && request.History > 0 && page.Count >= request.History &&
-                prefetched.OldestId is { } oldest && page[request.History - 1].Id < oldest)
+            if (request.Since is not null && page.Count >= request.History && prefetched.OldestId is { } oldest &&
+                (request.History == 0 || page[request.History - 1].Id < oldest))
             {
                 return new HistoryPage([.. page.Take(request.History)], true);
             }
