@@ -24,7 +24,7 @@ internal sealed class MessageRing(int capacity, bool archived)
     // matches, the ring is the room's whole history.
     private long _completeAt = -1;
     // Set when RecentMessages drops the ring: appends are refused from then on, so none can land in a dropped ring.
-    private bool _retired;
+    private volatile bool _retired;
 
     /// <summary><see cref="Environment.TickCount64"/> of the last append, for least-recently-written eviction.</summary>
     public long LastWrite { get; private set; } = Environment.TickCount64;
@@ -54,17 +54,9 @@ internal sealed class MessageRing(int capacity, bool archived)
         }
     }
 
-    /// <summary>True once the ring was dropped from <see cref="RecentMessages"/>.</summary>
-    public bool IsRetired
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _retired;
-            }
-        }
-    }
+    /// <summary>True once the ring was dropped from <see cref="RecentMessages"/> (read without the lock: it is on
+    /// the path of every message, and it never turns false again).</summary>
+    public bool IsRetired => _retired;
 
     /// <summary>The id of the newest message (the room's last id), or <see cref="ObjectId.Empty"/> when empty.</summary>
     public ObjectId NewestId
