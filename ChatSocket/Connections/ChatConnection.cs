@@ -71,9 +71,11 @@ internal sealed class ChatConnection : IAckTarget
     /// Queues a pre-encoded frame. Never waits: when the queue is full the connection is closed with 1013 and the
     /// frame is dropped, so a room never slows down for one member.
     /// </summary>
-    public void Send(ReadOnlyMemory<byte> frame)
+    public void Send(ReadOnlyMemory<byte> frame) => Send(frame, uncapped: false);
+
+    private void Send(ReadOnlyMemory<byte> frame, bool uncapped)
     {
-        if (_outbox.TryEnqueue(frame) == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
+        if (_outbox.TryEnqueue(frame, uncapped) == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
         {
             // Often called under a room's lock: count here, but log from the connection's own task (RunAsync).
             _metrics.SlowConsumerClosed();
@@ -94,11 +96,11 @@ internal sealed class ChatConnection : IAckTarget
         var sent = message.Message;
         if (outcome.Stored)
         {
-            Send(ServerFrames.Ack(sent.RoomId, outcome.StoredId, sent.ClientMsgId));
+            Send(ServerFrames.Ack(sent.RoomId, outcome.StoredId, sent.ClientMsgId), uncapped: true);
         }
         else
         {
-            SendError(new ProtocolError(ErrorCodes.StoreFailed, "the database refused this message; it was not stored", sent.ClientMsgId ?? sent.Id.ToString()));
+            Send(ServerFrames.Error(new ProtocolError(ErrorCodes.StoreFailed, "the database refused this message; it was not stored", sent.ClientMsgId ?? sent.Id.ToString())), uncapped: true);
         }
     }
 

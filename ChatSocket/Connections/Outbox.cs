@@ -17,6 +17,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
     private bool _waiting;
     private bool _completed;
+    private int _pendingUncapped; // of _pending
 
     /// <summary>Frames queued and not yet taken by the send loop.</summary>
     public int Count
@@ -42,8 +43,10 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
         }
     }
 
-    /// <summary>Queues a frame unless the queue is full or completed. Never blocks.</summary>
-    public EnqueueResult TryEnqueue(ReadOnlyMemory<byte> frame)
+    /// <summary>Queues a frame unless the queue is full or completed. Never blocks. An <paramref name="uncapped"/>
+    /// frame (an ack) neither counts against the capacity nor is refused by it: acks are bounded by the
+    /// connection's own messages waiting for the database, and a batch stored after an outage acks many at once.</summary>
+    public EnqueueResult TryEnqueue(ReadOnlyMemory<byte> frame, bool uncapped = false)
     {
         bool wake;
         lock (_gate)
@@ -53,12 +56,17 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
                 return EnqueueResult.Closed;
             }
 
-            if (_pending.Count >= capacity)
+            if (!uncapped && _pending.Count - _pendingUncapped >= capacity)
             {
                 return EnqueueResult.Full;
             }
 
             _pending.Add(frame);
+            if (uncapped)
+            {
+                _pendingUncapped++;
+            }
+
             wake = _waiting;
             _waiting = false;
         }
@@ -89,6 +97,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
             if (discardPending)
             {
                 _pending.Clear();
+                _pendingUncapped = 0;
             }
 
             _pending.Add(frame);
@@ -126,6 +135,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
                     batch = _pending;
                     _pending = _sending;
                     _sending = batch;
+                    _pendingUncapped = 0;
                 }
                 else if (_completed)
                 {
@@ -172,6 +182,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
             if (discardPending)
             {
                 _pending.Clear();
+                _pendingUncapped = 0;
             }
 
             _completed = true;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using MongoDB.Bson;
 
 namespace ChatSocket.Messages;
@@ -17,16 +18,26 @@ internal sealed class MessageHistory(RecentMessages recent, IMessageArchive arch
 
     public async Task<HistoryPage> GetAfterAsync(string roomId, ObjectId afterId, ObjectId? beforeId, int limit, CancellationToken cancellationToken)
     {
-        var (ring, _) = recent.Find(roomId)?.Snapshot() ?? ([], 0);
+        var readAt = DateTime.UtcNow;
+        var first = recent.Find(roomId);
+        var (ring, evictions) = first?.Snapshot() ?? ([], 0);
         var stored = await archive.GetAfterAsync(roomId, afterId, beforeId, limit, cancellationToken);
-        var merged = Merge(stored.Messages, ring, afterId, beforeId);
-        var hasMore = merged.Count > limit || stored.HasMore;
-        return new HistoryPage(merged.Count > limit ? merged[..limit] : merged, hasMore);
+        if (RingAfterRead(roomId, first, evictions) is { } now)
+        {
+            var merged = Merge(stored.Messages, now, afterId, beforeId);
+            return new HistoryPage(merged.Count > limit ? merged[..limit] : merged, merged.Count > limit || stored.HasMore);
+        }
+
+        var partial = Merge(stored.Messages, ring, afterId, beforeId);
+        var take = Math.Min(CountPublishedBefore(partial, ring, readAt), limit);
+        return new HistoryPage(partial[..take], take < partial.Count || stored.HasMore);
     }
 
     private async Task<HistoryPage> PageBeforeAsync(string roomId, ObjectId? beforeId, int limit, CancellationToken cancellationToken)
     {
-        var (ring, _) = recent.Find(roomId)?.Snapshot() ?? ([], 0);
+        var readAt = DateTime.UtcNow;
+        var first = recent.Find(roomId);
+        var (ring, evictions) = first?.Snapshot() ?? ([], 0);
         var end = beforeId is { } before ? LowerBound(ring, before) : ring.Length;
         if (end > limit)
         {
@@ -36,7 +47,64 @@ internal sealed class MessageHistory(RecentMessages recent, IMessageArchive arch
         // The ring has too few: the older rest comes from the archive, strictly older than the ring's oldest.
         var olderThan = end > 0 ? ring[0].Id : beforeId;
         var older = await archive.GetBeforeAsync(roomId, olderThan, limit - end, cancellationToken);
-        return new HistoryPage([.. older.Messages, .. ring[..end]], older.HasMore);
+        if (ring.Length > 0)
+        {
+            // Bounded by a message of the ring: the archive's answer holds only messages published before the read.
+            return new HistoryPage([.. older.Messages, .. ring[..end]], older.HasMore);
+        }
+
+        // An empty ring bounded nothing: messages published meanwhile may be in the archive's answer.
+        if (RingAfterRead(roomId, first, evictions) is { } now)
+        {
+            var merged = Merge(older.Messages, now, after: null, beforeId);
+            var skip = Math.Max(0, merged.Count - limit);
+            return new HistoryPage(merged[skip..], skip > 0 || older.HasMore);
+        }
+
+        return new HistoryPage(older.Messages.Take(CountPublishedBefore(older.Messages, ring, readAt)).ToArray(), older.HasMore);
+    }
+
+    /// <summary>The room's ring after an archive read, when it proves that ring + answer miss nothing: it lost no
+    /// message since the look before the read (the same ring with the same evictions, or a ring that appeared
+    /// meanwhile and never evicted). Null when the answer may miss a message stored only after the read.</summary>
+    private ChatMessage[]? RingAfterRead(string roomId, MessageRing? before, long evictionsBefore)
+    {
+        var after = recent.Find(roomId);
+        if (after is null)
+        {
+            return before is null ? [] : null;
+        }
+
+        var (messages, evictions) = after.Snapshot();
+        return (ReferenceEquals(before, after) && evictions == evictionsBefore) || (before is null && evictions == 0) ? messages : null;
+    }
+
+    /// <summary>
+    /// How many of <paramref name="page"/> (in id order) were published before the ring was read at
+    /// <paramref name="readAt"/>. Only those are surely complete: each was in the ring or stored before the read.
+    /// A message published later may be stored before an earlier one (batches in flight, retries), so an archive
+    /// answer can hold it while the earlier one is in neither: they are left out, as a page may not have a hole.
+    /// </summary>
+    private static int CountPublishedBefore(IReadOnlyList<ChatMessage> page, ChatMessage[] ring, DateTime readAt)
+    {
+        // Ids follow the room's order: with a ring, everything up to its newest came first; without one, every
+        // later message has an id from the second of the read onwards (its timestamp never runs backwards).
+        var firstLater = ring.Length == 0 ? FirstIdOf(readAt) : (ObjectId?)null;
+        var count = 0;
+        while (count < page.Count && (firstLater is { } bound ? page[count].Id < bound : page[count].Id <= ring[^1].Id))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    // The smallest ObjectId of the second of `time`.
+    private static ObjectId FirstIdOf(DateTime time)
+    {
+        var bytes = new byte[12];
+        BinaryPrimitives.WriteInt32BigEndian(bytes, (int)((DateTimeOffset)DateTime.SpecifyKind(time, DateTimeKind.Utc)).ToUnixTimeSeconds());
+        return new ObjectId(bytes);
     }
 
     /// <summary>

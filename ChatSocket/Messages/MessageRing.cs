@@ -23,6 +23,8 @@ internal sealed class MessageRing(int capacity, bool archived)
     // The eviction count at which the database was seen to hold nothing older than the ring: while it still
     // matches, the ring is the room's whole history.
     private long _completeAt = -1;
+    // Set when RecentMessages drops the ring: appends are refused from then on, so none can land in a dropped ring.
+    private volatile bool _retired;
 
     /// <summary><see cref="Environment.TickCount64"/> of the last append, for least-recently-written eviction.</summary>
     public long LastWrite { get; private set; } = Environment.TickCount64;
@@ -47,23 +49,49 @@ internal sealed class MessageRing(int capacity, bool archived)
         {
             lock (_gate)
             {
-                for (var i = 0; i < _count; i++)
-                {
-                    if (!At(i).IsCompleted)
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
+                return IsSettledLocked();
             }
         }
     }
 
-    public void Append(PendingMessage message)
+    /// <summary>True once the ring was dropped from <see cref="RecentMessages"/> (read without the lock: it is on
+    /// the path of every message, and it never turns false again).</summary>
+    public bool IsRetired => _retired;
+
+    /// <summary>The id of the newest message (the room's last id), or <see cref="ObjectId.Empty"/> when empty.</summary>
+    public ObjectId NewestId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _count > 0 ? At(_count - 1).Message.Id : ObjectId.Empty;
+            }
+        }
+    }
+
+    /// <summary>Retires the ring if every message in it is stored (checked and decided in one locked step, so a
+    /// concurrent <see cref="Append"/> either lands first and keeps the ring, or is refused).</summary>
+    public bool TryRetire()
     {
         lock (_gate)
         {
+            _retired = _retired || IsSettledLocked();
+            return _retired;
+        }
+    }
+
+    /// <summary>Appends the room's newest message; false when the ring was retired (the caller asks
+    /// <see cref="RecentMessages.RingOf"/> for the room's current ring and appends there).</summary>
+    public bool Append(PendingMessage message)
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
             while (_count >= capacity && At(0).IsCompleted)
             {
                 EvictOldest();
@@ -90,6 +118,7 @@ internal sealed class MessageRing(int capacity, bool archived)
             }
 
             LastWrite = Environment.TickCount64;
+            return true;
         }
     }
 
@@ -161,6 +190,16 @@ internal sealed class MessageRing(int capacity, bool archived)
         }
     }
 
+    /// <summary>The eviction count and the oldest id, read together: every message older than that id was stored
+    /// before this call (it left the ring, and only stored messages do).</summary>
+    public (long Evictions, ObjectId? OldestId) Watermark()
+    {
+        lock (_gate)
+        {
+            return (_evictions, _count > 0 ? At(0).Message.Id : null);
+        }
+    }
+
     /// <summary>A copy of everything in the ring, oldest first, with the eviction count at the time.</summary>
     public (ChatMessage[] Messages, long Evictions) Snapshot()
     {
@@ -174,6 +213,19 @@ internal sealed class MessageRing(int capacity, bool archived)
 
             return (all, _evictions);
         }
+    }
+
+    private bool IsSettledLocked()
+    {
+        for (var i = 0; i < _count; i++)
+        {
+            if (!At(i).IsCompleted)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void EvictOldest()

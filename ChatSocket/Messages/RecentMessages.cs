@@ -18,7 +18,8 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
     /// <summary>The ring of a room, created empty when it has none.</summary>
     public MessageRing RingOf(string roomId)
     {
-        if (_rings.TryGetValue(roomId, out var ring))
+        // A retired ring is on its way out of the map (under _createGate): wait for that below.
+        if (_rings.TryGetValue(roomId, out var ring) && !ring.IsRetired)
         {
             return ring;
         }
@@ -26,7 +27,7 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
         // Creation is rare (a room's first message or join): one lock keeps the count within the limit.
         lock (_createGate)
         {
-            if (_rings.TryGetValue(roomId, out ring))
+            if (_rings.TryGetValue(roomId, out ring) && !ring.IsRetired)
             {
                 return ring;
             }
@@ -58,7 +59,8 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
             }
         }
 
-        if (oldest is { } victim)
+        // Retiring re-checks under the ring's lock: a message appended since the scan keeps the ring.
+        if (oldest is { } victim && victim.Value.TryRetire())
         {
             _rings.TryRemove(victim);
         }

@@ -17,6 +17,12 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
 
     private static readonly InsertManyOptions Unordered = new() { IsOrdered = false };
 
+    // Per-document errors that mean "never": the document itself is refused (validation, type, size). Any other
+    // per-document error (a mongos passing on a shard's election, NotWritablePrimary, InterruptedDueToReplStateChange,
+    // StaleConfig, WriteConflict, ...) is transient: the exception goes up and the whole batch is retried, which is
+    // safe because what did land comes back as duplicates.
+    private static readonly HashSet<int> RefusedForGood = [2, 14, 121, 10334];
+
     private IMongoCollection<StoredMessage> Messages => connection.Messages;
 
     public bool IsDurable => true;
@@ -57,38 +63,68 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
             await Messages.InsertManyAsync(batch, Unordered, cancellationToken);
             return outcomes;
         }
-        catch (MongoBulkWriteException<StoredMessage> ex) when (ex.WriteConcernError is null)
+        catch (MongoBulkWriteException<StoredMessage> ex) when (ex.WriteConcernError is null && ex.WriteErrors.All(IsFinal))
         {
             // Per-document errors: the rest of the unordered batch is stored.
+            var duplicates = new List<int>();
             foreach (var error in ex.WriteErrors)
             {
-                var message = batch[error.Index];
-                outcomes[error.Index] = error.Category == ServerErrorCategory.DuplicateKey
-                    ? await ResolveDuplicateAsync(message, cancellationToken)
-                    : new InsertOutcome(false, message.Id, $"{error.Code}: {error.Message}");
+                if (error.Category == ServerErrorCategory.DuplicateKey)
+                {
+                    duplicates.Add(error.Index);
+                }
+                else
+                {
+                    outcomes[error.Index] = new InsertOutcome(false, batch[error.Index].Id, $"{error.Code}: {error.Message}");
+                }
             }
 
+            await ResolveDuplicatesAsync(batch, duplicates, outcomes, cancellationToken);
             return outcomes;
         }
     }
 
-    private async Task<InsertOutcome> ResolveDuplicateAsync(StoredMessage message, CancellationToken cancellationToken)
+    private static bool IsFinal(BulkWriteError error) =>
+        error.Category == ServerErrorCategory.DuplicateKey || RefusedForGood.Contains(error.Code);
+
+    /// <summary>
+    /// Duplicates are stored: a document whose own id is in the collection landed on an earlier try; any other
+    /// clashes on its <c>client_msg_id</c> (a resend) and is stored under the original's id. Two queries for the
+    /// whole batch: a retry after a lost reply makes every document a duplicate, and one query each would hold the
+    /// writer for a round trip per message.
+    /// </summary>
+    private async Task ResolveDuplicatesAsync(IReadOnlyList<StoredMessage> batch, List<int> duplicates, InsertOutcome[] outcomes, CancellationToken cancellationToken)
     {
-        if (message.ClientMsgId is null)
+        if (duplicates.Count == 0)
         {
-            // Only the _id index can clash: this very document landed on an earlier try.
-            return new InsertOutcome(true, message.Id, null);
+            return;
         }
 
         var filter = Builders<StoredMessage>.Filter;
-        var original = await Messages
-            .Find(filter.Eq(m => m.RoomId, message.RoomId) & filter.Eq(m => m.Sender, message.Sender) &
-                  filter.Eq(m => m.ClientMsgId, message.ClientMsgId))
-            .Project(Builders<StoredMessage>.Projection.Include(m => m.Id))
-            .FirstOrDefaultAsync(cancellationToken);
-        return original is null
-            ? new InsertOutcome(true, message.Id, null)
-            : new InsertOutcome(true, original["_id"].AsObjectId, null);
+        var projection = Builders<StoredMessage>.Projection.Include(m => m.Id).Include(m => m.RoomId).Include(m => m.Sender).Include(m => m.ClientMsgId);
+        var landed = (await Messages.Find(filter.In(m => m.Id, duplicates.Select(i => batch[i].Id))).Project(projection).ToListAsync(cancellationToken))
+            .Select(d => d["_id"].AsObjectId)
+            .ToHashSet();
+        var resends = duplicates.Where(i => !landed.Contains(batch[i].Id) && batch[i].ClientMsgId is not null).ToList();
+        var originals = new Dictionary<(string, string, string), ObjectId>();
+        if (resends.Count > 0)
+        {
+            var keys = resends.Select(i => filter.Eq(m => m.RoomId, batch[i].RoomId) & filter.Eq(m => m.Sender, batch[i].Sender) & filter.Eq(m => m.ClientMsgId, batch[i].ClientMsgId));
+            foreach (var original in await Messages.Find(filter.Or(keys)).Project(projection).ToListAsync(cancellationToken))
+            {
+                originals[(original["room_id"].AsString, original["sender"].AsString, original["client_msg_id"].AsString)] = original["_id"].AsObjectId;
+            }
+        }
+
+        foreach (var i in duplicates)
+        {
+            var message = batch[i];
+            var storedId = !landed.Contains(message.Id) && message.ClientMsgId is { } clientMsgId &&
+                originals.TryGetValue((message.RoomId, message.Sender, clientMsgId), out var original)
+                ? original
+                : message.Id;
+            outcomes[i] = new InsertOutcome(true, storedId, null);
+        }
     }
 
     public Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatSocket.Messages;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Persistence;
@@ -13,6 +14,7 @@ internal sealed partial class MessageWriter(
     MessageQueue queue,
     MessageStore store,
     SpillFile spill,
+    RecentMessages recent,
     PersistenceHealth health,
     PersistenceMetrics metrics,
     IOptions<PersistenceOptions> options,
@@ -21,6 +23,33 @@ internal sealed partial class MessageWriter(
     // Cancelled only when the drain deadline passes at shutdown: until then every batch is retried.
     private readonly CancellationTokenSource _abort = new();
     private readonly PersistenceOptions _options = options.Value;
+
+    // Messages spilled by the last run, by file, loaded at start and stored before anything new.
+    private readonly List<(string Path, PendingMessage[] Messages)> _spilled = [];
+
+    /// <summary>
+    /// Before the server accepts anything, spilled messages go back into their rooms' rings, where every message not
+    /// yet stored belongs: history and resends see them while they are restored. (Read only from the database, a
+    /// join during the restore would miss them and could even mark the ring as the room's whole history.)
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var path in spill.Find())
+        {
+            var messages = await spill.ReadAsync(path, cancellationToken);
+            _spilled.Add((path, [.. messages.Select(m => new PendingMessage(m.ToChatMessage()))]));
+        }
+
+        foreach (var pending in _spilled.SelectMany(f => f.Messages).DistinctBy(p => p.Message.Id).OrderBy(p => p.Message.Id))
+        {
+            while (!recent.RingOf(pending.Message.RoomId).Append(pending))
+            {
+                // Only a settled ring is retired; ask again for the room's current ring.
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -167,18 +196,29 @@ internal sealed partial class MessageWriter(
 
     private async Task RestoreSpilledAsync(CancellationToken abort)
     {
-        foreach (var path in spill.Find())
+        foreach (var (path, messages) in _spilled)
         {
-            var messages = await spill.ReadAsync(path, abort);
-            for (var offset = 0; offset < messages.Count; offset += _options.BatchSize)
+            // Completing them lets their rings evict them like any stored message.
+            foreach (var chunk in messages.Chunk(_options.BatchSize))
             {
-                var chunk = messages.GetRange(offset, Math.Min(_options.BatchSize, messages.Count - offset)).ToArray();
-                await InsertWithRetryAsync(chunk, abort);
+                await WriteBatchAsync(chunk, abort);
             }
 
-            spill.Delete(path);
-            LogRestored(logger, messages.Count, path);
+            try
+            {
+                spill.Delete(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Stored all the same: the file is restored again at the next start, and duplicates count as stored.
+                // Letting this escape would end the writer, and nothing would be stored any more.
+                LogNotDeleted(logger, ex, path);
+            }
+
+            LogRestored(logger, messages.Length, path);
         }
+
+        _spilled.Clear();
     }
 
     private async Task SpillLeftoversAsync(List<(Task Task, PendingMessage[] Batch)> inFlight)
@@ -211,6 +251,9 @@ internal sealed partial class MessageWriter(
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "MongoDB refused message {MessageId} of room {RoomId} for good: {Error}")]
     private static partial void LogRejected(ILogger logger, string messageId, string roomId, string error);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Could not remove the restored spill file {Path}; it is restored again at the next start")]
+    private static partial void LogNotDeleted(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
     private static partial void LogRestored(ILogger logger, int count, string path);

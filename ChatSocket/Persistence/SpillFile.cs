@@ -14,6 +14,9 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
 {
     private const string Prefix = "spill-";
     private const string Extension = ".bson";
+    private const string TemporarySuffix = ".tmp";
+
+    private readonly HashSet<string> _damaged = new(StringComparer.Ordinal);
 
     private string Directory => Path.GetFullPath(options.Value.DataDirectory);
 
@@ -27,7 +30,7 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
 
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, $"{Prefix}{DateTime.UtcNow:yyyyMMddHHmmssfffffff}{Extension}");
-        var temporary = path + ".tmp";
+        var temporary = path + TemporarySuffix;
         await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
             foreach (var message in messages)
@@ -44,10 +47,15 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
         LogSpilled(logger, messages.Count, path);
     }
 
-    /// <summary>The spill files left by earlier runs, oldest first.</summary>
+    /// <summary>The spill files left by earlier runs, oldest first. A <c>.tmp</c> one was fsync'd but the process
+    /// died before its rename: it is restored too (a half-written tail is skipped by <see cref="ReadAsync"/>).</summary>
     public IReadOnlyList<string> Find() =>
         System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension).Order(StringComparer.Ordinal).ToArray()
+            ? System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension)
+                .Concat(System.IO.Directory.GetFiles(Directory, Prefix + "*" + Extension + TemporarySuffix))
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+                .ToArray()
             : [];
 
     /// <summary>Reads one spill file. A damaged tail is reported and skipped; what precedes it is returned.</summary>
@@ -66,20 +74,64 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
                 break;
             }
 
-            using var reader = new BsonBinaryReader(new MemoryStream(bytes, offset, length, writable: false));
-            messages.Add(BsonSerializer.Deserialize<StoredMessage>(reader));
+            try
+            {
+                using var reader = new BsonBinaryReader(new MemoryStream(bytes, offset, length, writable: false));
+                messages.Add(BsonSerializer.Deserialize<StoredMessage>(reader));
+            }
+            catch (Exception ex) when (ex is FormatException or BsonException or IOException)
+            {
+                // One unreadable document must not stop the writer (nothing would ever be stored again): skip it,
+                // the file is kept aside for a person to look at.
+                LogDamagedDocument(logger, ex, path, offset);
+                MarkDamaged(path);
+            }
+
             offset += length;
+        }
+
+        if (offset < bytes.Length)
+        {
+            MarkDamaged(path);
         }
 
         return messages;
     }
 
-    /// <summary>Removes a spill file whose messages are all stored.</summary>
-    public void Delete(string path) => File.Delete(path);
+    /// <summary>Removes a spill file whose messages are all stored; a damaged one is renamed to <c>.damaged</c>
+    /// instead, so that what could not be read is not destroyed.</summary>
+    public void Delete(string path)
+    {
+        bool damaged;
+        lock (_damaged)
+        {
+            damaged = _damaged.Remove(path);
+        }
+
+        if (damaged)
+        {
+            File.Move(path, path + ".damaged", overwrite: true);
+        }
+        else
+        {
+            File.Delete(path);
+        }
+    }
+
+    private void MarkDamaged(string path)
+    {
+        lock (_damaged)
+        {
+            _damaged.Add(path);
+        }
+    }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Spilled {Count} unstored messages to {Path}; they are stored at the next start")]
     private static partial void LogSpilled(ILogger logger, int count, string path);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Spill file {Path} is damaged at byte {Offset}; the rest of it is skipped")]
     private static partial void LogDamaged(ILogger logger, string path, int offset);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Spill file {Path} has an unreadable document at byte {Offset}; it is skipped and the file kept as .damaged")]
+    private static partial void LogDamagedDocument(ILogger logger, Exception exception, string path, int offset);
 }

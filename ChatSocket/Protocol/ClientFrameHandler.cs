@@ -90,7 +90,18 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
 
         // A resume defaults to the most a history frame holds: the client wants everything it missed.
         var count = Math.Min(historyCount ?? (sinceId is null ? _options.DefaultHistory : _options.MaxHistory), _options.MaxHistory);
-        if (await rooms.JoinAsync(connection, roomId!, count, sinceId, cancellationToken) == JoinStatus.ServerRoomLimit)
+        JoinStatus status;
+        try
+        {
+            status = await rooms.JoinAsync(connection, roomId!, count, sinceId, cancellationToken);
+        }
+        catch (Exception ex) when (IsArchiveFailure(ex))
+        {
+            connection.SendError(Unavailable(reference));
+            return;
+        }
+
+        if (status == JoinStatus.ServerRoomLimit)
         {
             connection.SendError(new ProtocolError(ErrorCodes.TooManyRooms, "the server's room limit is reached", reference));
             return;
@@ -182,23 +193,39 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
         }
 
         var limit = Math.Min(request.Limit ?? _options.DefaultHistory, _options.MaxHistory);
+        ObjectId? beforeId = null;
+        if (request.Before is not null)
+        {
+            if (!ObjectId.TryParse(request.Before, out var parsed))
+            {
+                connection.SendError(new ProtocolError(ErrorCodes.BadRequest, "before must be a message id (24 hex digits)", "history"));
+                return;
+            }
+
+            beforeId = parsed;
+        }
+
         HistoryPage page;
-        if (request.Before is null)
+        try
         {
-            page = await history.GetRecentAsync(request.RoomId!, limit, cancellationToken);
+            page = beforeId is { } before
+                ? await history.GetBeforeAsync(request.RoomId!, before, limit, cancellationToken)
+                : await history.GetRecentAsync(request.RoomId!, limit, cancellationToken);
         }
-        else if (ObjectId.TryParse(request.Before, out var beforeId))
+        catch (Exception ex) when (IsArchiveFailure(ex))
         {
-            page = await history.GetBeforeAsync(request.RoomId!, beforeId, limit, cancellationToken);
-        }
-        else
-        {
-            connection.SendError(new ProtocolError(ErrorCodes.BadRequest, "before must be a message id (24 hex digits)", "history"));
+            connection.SendError(Unavailable("history"));
             return;
         }
 
         connection.Send(ServerFrames.History(request.RoomId!, page));
     }
+
+    // The database did not answer a history read (an outage, a timeout): the client is told, the connection lives on.
+    private static bool IsArchiveFailure(Exception ex) => ex is MongoDB.Driver.MongoException or TimeoutException;
+
+    private static ProtocolError Unavailable(string? reference) =>
+        new(ErrorCodes.Unavailable, "history could not be read from the database; try again later", reference);
 
     private static ProtocolError BadRoomId(string? reference) =>
         new(ErrorCodes.BadRequest, "room_id must match ^[A-Za-z0-9_.:-]{1,64}$", reference);

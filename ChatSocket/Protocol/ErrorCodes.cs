@@ -20,4 +20,8 @@ internal static class ErrorCodes
 
     /// <summary>The database refused a broadcast message for good (not a transient failure): it is not stored.</summary>
     public const string StoreFailed = "store_failed";
+
+    /// <summary>History could not be read from the database (an outage): the join or history request did nothing; ask
+    /// again later.</summary>
+    public const string Unavailable = "unavailable";
 }

@@ -76,8 +76,23 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
         // The archive's part was read before the lock; it is good only if the ring evicted nothing since, because
         // then every message is in the archive's answer, in the ring, or published after this join.
-        if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring) || prefetched.Evictions != ring.Evictions)
+        if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring))
         {
+            return null;
+        }
+
+        if (prefetched.Evictions != ring.Evictions)
+        {
+            // The ring moved on during the read. A resume's page is still good when it is full and ends before the
+            // ring's oldest at read time: all of that was stored before the read, so the page has no hole, and more
+            // follow. Without this a resume into a busy room would read again and again, never to be answered.
+            var page = prefetched.Stored.Messages;
+            if (request.Since is not null && page.Count >= request.History && prefetched.OldestId is { } oldest &&
+                (request.History == 0 || page[request.History - 1].Id < oldest))
+            {
+                return new HistoryPage([.. page.Take(request.History)], true);
+            }
+
             return null;
         }
 
@@ -127,6 +142,20 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         }
     }
 
+    /// <summary>Removes the room from the registry if it has no member, e.g. after a join that created it failed to
+    /// read the archive: an empty room would otherwise stay registered for good.</summary>
+    public void RemoveIfEmpty()
+    {
+        lock (_gate)
+        {
+            if (!_removed && _members.Length == 0)
+            {
+                _removed = true;
+                removeWhenEmpty(this);
+            }
+        }
+    }
+
     /// <summary>
     /// The ordered step of accepting a message: assigns its id and timestamp, hands it to the persistence queue,
     /// appends it to the recent history and hands the one encoded frame to every member, all under the room's lock
@@ -151,7 +180,9 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
                 timestamp = _lastTimestamp;
             }
 
-            var message = new ChatMessage(MessageIds.Next(_lastId, timestamp), Id, sender.User, content, timestamp, clientMsgId);
+            // Ids only grow within a room (MessageIds), also across a re-created room: the ring outlives it.
+            var previous = ring.NewestId > _lastId ? ring.NewestId : _lastId;
+            var message = new ChatMessage(MessageIds.Next(previous, timestamp), Id, sender.User, content, timestamp, clientMsgId);
             var pending = new PendingMessage(message);
             if (queue is null)
             {
@@ -165,7 +196,12 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
             _lastTimestamp = timestamp;
             _lastId = message.Id;
-            ring.Append(pending);
+            while (!ring.Append(pending))
+            {
+                // The ring was dropped (all of it stored) after we got it: the message goes to the room's new one.
+                ring = recent.RingOf(Id);
+            }
+
             BroadcastLocked(ServerFrames.Message(message), except: null);
             if (queue is not null)
             {

@@ -49,9 +49,20 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
             {
                 // A busy ring may evict while the archive is read; each retry reads again. Rare beyond one.
                 var ring = recent.RingOf(roomId);
-                var evictions = ring.Evictions;
-                var stored = await history.FetchForJoinAsync(roomId, historyCount, since, cancellationToken);
-                request = request with { Prefetched = (stored, ring, evictions) };
+                var (evictions, oldest) = ring.Watermark();
+                HistoryPage stored;
+                try
+                {
+                    stored = await history.FetchForJoinAsync(roomId, historyCount, since, cancellationToken);
+                }
+                catch
+                {
+                    // The database failed or the joiner went away: a room this join created must not stay behind.
+                    room.RemoveIfEmpty();
+                    throw;
+                }
+
+                request = request with { Prefetched = (stored, ring, evictions, oldest) };
             }
             else if (status != JoinStatus.RoomRemoved)
             {
