@@ -161,6 +161,33 @@ public sealed class HistoryTests
         Assert.That(problem.GetProperty("errors").TryGetProperty(field, out _), Is.True, problem.ToString());
     }
 
+    [Test]
+    public async Task The_REST_history_answers_503_with_a_problem_while_the_database_cannot_be_read()
+    {
+        var embedded = TestStore.Embedded ?? throw new InconclusiveException("fault injection needs the embedded engine (MONGODB_URI is set)");
+        await using var server = await ChatServer.StartAsync();
+        using var http = server.CreateHttpClient();
+        HttpResponseMessage response;
+        try
+        {
+            embedded.Faults.FailCommands(91, "find");
+            response = await http.GetAsync("/api/rooms/nothing-in-memory/messages");
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        using (response)
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+
+        using var after = await http.GetAsync("/api/rooms/nothing-in-memory/messages");
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK), "answers again once the database does");
+    }
+
     private static async Task<List<int>> CollectUntilAsync(ChatClient client, string room, int last)
     {
         var history = await client.ReceiveTypeAsync("history", room, TimeSpan.FromSeconds(30));

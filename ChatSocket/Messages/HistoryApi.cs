@@ -2,6 +2,7 @@ using ChatSocket.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace ChatSocket.Messages;
 
@@ -19,7 +20,7 @@ internal static class HistoryApi
         return endpoints;
     }
 
-    private static async Task<Results<Ok<MessagePage>, ValidationProblem>> GetMessagesAsync(
+    private static async Task<Results<Ok<MessagePage>, ValidationProblem, ProblemHttpResult>> GetMessagesAsync(
         [Microsoft.AspNetCore.Mvc.FromRoute(Name = "room_id")] string roomId,
         string? before,
         string? after,
@@ -48,11 +49,24 @@ internal static class HistoryApi
             return TypedResults.ValidationProblem(errors, title: "Invalid history request");
         }
 
-        var page = afterId is { } from
-            ? await history.GetAfterAsync(roomId, from, beforeId, count, cancellationToken)
-            : beforeId is { } to
-                ? await history.GetBeforeAsync(roomId, to, count, cancellationToken)
-                : await history.GetRecentAsync(roomId, count, cancellationToken);
+        HistoryPage page;
+        try
+        {
+            page = afterId is { } from
+                ? await history.GetAfterAsync(roomId, from, beforeId, count, cancellationToken)
+                : beforeId is { } to
+                    ? await history.GetBeforeAsync(roomId, to, count, cancellationToken)
+                    : await history.GetRecentAsync(roomId, count, cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            // The database cannot be read right now: a retryable answer, not a server error.
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "History is unavailable",
+                detail: "The message database cannot be read right now; try again shortly.");
+        }
+
         return TypedResults.Ok(new MessagePage(roomId, [.. page.Messages.Select(MessageView.From)], page.HasMore));
     }
 

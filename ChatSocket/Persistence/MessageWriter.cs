@@ -166,22 +166,38 @@ internal sealed partial class MessageWriter(
     /// <summary>Runs <paramref name="operation"/> until it succeeds or <paramref name="abort"/> fires.</summary>
     private async Task RetryAsync(Func<CancellationToken, Task> operation, string what, CancellationToken abort)
     {
-        for (var attempt = 1; ; attempt++)
+        var retrying = false;
+        try
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await operation(abort);
-                return;
+                try
+                {
+                    await operation(abort);
+                    return;
+                }
+                catch (Exception ex) when (!abort.IsCancellationRequested)
+                {
+                    // Every failure short of shutdown is treated as transient (network, timeouts, elections, an
+                    // outage): the documents stay queued and are tried again; duplicates on retry count as stored.
+                    if (!retrying)
+                    {
+                        retrying = true;
+                        health.RetryStarted();
+                    }
+
+                    metrics.Retried();
+                    var delay = Backoff(attempt);
+                    LogRetry(logger, ex, what, attempt, delay.TotalMilliseconds);
+                    await Task.Delay(delay, abort);
+                }
             }
-            catch (Exception ex) when (!abort.IsCancellationRequested)
+        }
+        finally
+        {
+            if (retrying)
             {
-                // Every failure short of shutdown is treated as transient (network, timeouts, elections, an
-                // outage): the documents stay queued and are tried again; duplicates on retry count as stored.
-                health.InsertFailed();
-                metrics.Retried();
-                var delay = Backoff(attempt);
-                LogRetry(logger, ex, what, attempt, delay.TotalMilliseconds);
-                await Task.Delay(delay, abort);
+                health.RetryEnded();
             }
         }
     }

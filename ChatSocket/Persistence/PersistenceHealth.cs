@@ -1,26 +1,36 @@
 namespace ChatSocket.Persistence;
 
 /// <summary>
-/// The writer's view of the database, for readiness: not ready while inserts fail, until the backlog has drained,
-/// and until spilled messages of the last run are stored.
+/// The writer's view of the database, for readiness: not ready while any write is being retried, then until the
+/// backlog has drained, and until spilled messages of the last run are stored.
 /// </summary>
 internal sealed class PersistenceHealth
 {
-    private volatile bool _failing;
+    private int _retrying;
+    private volatile bool _backlogged;
     private volatile bool _restored;
 
-    public bool IsFailing => _failing;
+    public bool IsFailing => Volatile.Read(ref _retrying) > 0 || _backlogged;
 
     public bool IsRestored => _restored;
 
-    public void InsertFailed() => _failing = true;
+    /// <summary>A write failed and will be retried; pair with <see cref="RetryEnded"/>.</summary>
+    public void RetryStarted()
+    {
+        Interlocked.Increment(ref _retrying);
+        _backlogged = true;
+    }
 
-    /// <summary>After a successful insert: healthy again once the queue is (nearly) empty.</summary>
+    /// <summary>A write that was being retried succeeded (or was abandoned at shutdown).</summary>
+    public void RetryEnded() => Interlocked.Decrement(ref _retrying);
+
+    /// <summary>After a successful insert: healthy again once no write is retrying and the queue is (nearly) empty.</summary>
     public void InsertSucceeded(int backlog, int batchSize)
     {
-        if (_failing && backlog <= batchSize)
+        // With several batches in flight, one success says nothing while another batch still retries.
+        if (_backlogged && Volatile.Read(ref _retrying) == 0 && backlog <= batchSize)
         {
-            _failing = false;
+            _backlogged = false;
         }
     }
 
