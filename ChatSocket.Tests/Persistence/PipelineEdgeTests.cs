@@ -127,7 +127,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_damaged_document_in_a_spill_file_does_not_stop_the_writer()
     {
-        var directory = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        var directory = TestStore.NewDataDirectory();
         var good = new BsonDocument
         {
             ["_id"] = ObjectId.GenerateNewId(),
@@ -157,7 +157,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_spill_file_whose_rename_did_not_happen_before_a_crash_is_still_restored()
     {
-        var directory = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        var directory = TestStore.NewDataDirectory();
         var spilled = new BsonDocument
         {
             ["_id"] = ObjectId.GenerateNewId(),
@@ -325,7 +325,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_spill_file_restored_a_second_time_stores_nothing_twice()
     {
-        var directory = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        var directory = TestStore.NewDataDirectory();
         var database = TestStore.NewDatabaseName();
         var documents = Enumerable.Range(0, 20).Select(i => new BsonDocument
         {

@@ -61,7 +61,7 @@ internal sealed class ChatServer : IAsyncDisposable
         {
             ["ConnectionStrings:Mongo"] = TestStore.ConnectionString,
             ["Mongo:Database"] = TestStore.NewDatabaseName(),
-            ["Persistence:DataDirectory"] = Directory.CreateTempSubdirectory("chatsocket-test-").FullName,
+            ["Persistence:DataDirectory"] = TestStore.NewDataDirectory(),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

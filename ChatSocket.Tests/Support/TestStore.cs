@@ -13,6 +13,7 @@ namespace ChatSocket.Tests;
 public sealed class TestStore
 {
     private static readonly List<string> Databases = [];
+    private static readonly List<string> Directories = [];
     private static EmbeddedMongoServer? _server;
     private static MongoClient? _client;
 
@@ -33,6 +34,18 @@ public sealed class TestStore
         }
 
         return name;
+    }
+
+    /// <summary>A new temporary directory (a server's spill directory), deleted when the run ends.</summary>
+    public static string NewDataDirectory()
+    {
+        var path = Directory.CreateTempSubdirectory("chatsocket-test-").FullName;
+        lock (Directories)
+        {
+            Directories.Add(path);
+        }
+
+        return path;
     }
 
     [OneTimeSetUp]
@@ -65,6 +78,11 @@ public sealed class TestStore
         if (_server is not null)
         {
             await _server.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        foreach (var path in Directories)
+        {
+            Directory.Delete(path, recursive: true);
         }
     }
 }
