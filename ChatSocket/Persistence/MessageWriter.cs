@@ -262,15 +262,15 @@ internal sealed partial class MessageWriter(
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Could not {What} (attempt {Attempt}); retrying in {DelayMs:F0} ms")]
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Could not {What} (attempt {Attempt}); retrying in {DelayMs:F0} ms")]
     private static partial void LogRetry(ILogger logger, Exception exception, string what, int attempt, double delayMs);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "MongoDB refused message {MessageId} of room {RoomId} for good: {Error}")]
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "MongoDB refused message {MessageId} of room {RoomId} for good: {Error}")]
     private static partial void LogRejected(ILogger logger, string messageId, string roomId, string error);
 
-    [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Could not remove the restored spill file {Path}; it is restored again at the next start")]
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Could not remove the restored spill file {Path}; it is restored again at the next start")]
     private static partial void LogNotDeleted(ILogger logger, Exception exception, string path);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
     private static partial void LogRestored(ILogger logger, int count, string path);
 }

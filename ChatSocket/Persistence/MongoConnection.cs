@@ -12,6 +12,7 @@ internal sealed partial class MongoConnection(
     IConfiguration configuration,
     IOptions<MongoOptions> mongoOptions,
     IOptions<EmbeddedStoreOptions> embeddedOptions,
+    ILoggerFactory loggerFactory,
     ILogger<MongoConnection> logger) : IHostedService, IAsyncDisposable
 {
     private EmbeddedMongoServer? _embedded;
@@ -41,7 +42,8 @@ internal sealed partial class MongoConnection(
             var embedded = embeddedOptions.Value;
             var dataDirectory = string.IsNullOrWhiteSpace(embedded.DataDirectory) ? null : Path.GetFullPath(embedded.DataDirectory);
             _embedded = await EmbeddedMongoServer.StartAsync(
-                new EmbeddedMongoOptions { Port = embedded.Port, DataDirectory = dataDirectory },
+                // The engine's warnings (a torn journal tail dropped at start, say) belong in the server's log.
+                new EmbeddedMongoOptions { Port = embedded.Port, DataDirectory = dataDirectory, LoggerFactory = loggerFactory, MinimumLogLevel = LogLevel.Warning },
                 cancellationToken);
             connectionString = _embedded.ConnectionString;
             LogEmbeddedStore(logger, connectionString, dataDirectory ?? "(in memory)");
@@ -78,10 +80,10 @@ internal sealed partial class MongoConnection(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
         Message = "No MongoDB configured (ConnectionStrings:Mongo or MONGODB_URI): running on the embedded development store at {ConnectionString}, data in {DataDirectory}. Use a real MongoDB in production.")]
     private static partial void LogEmbeddedStore(ILogger logger, string connectionString, string dataDirectory);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Messages go to MongoDB {Server}, {Database}.{Collection}")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Messages go to MongoDB {Server}, {Database}.{Collection}")]
     private static partial void LogConnected(ILogger logger, string server, string database, string collection);
 }

@@ -126,12 +126,12 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Spilled {Count} unstored messages to {Path}; they are stored at the next start")]
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Warning, Message = "Spilled {Count} unstored messages to {Path}; they are stored at the next start")]
     private static partial void LogSpilled(ILogger logger, int count, string path);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Spill file {Path} is damaged at byte {Offset}; the rest of it is skipped")]
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Spill file {Path} is damaged at byte {Offset}; the rest of it is skipped")]
     private static partial void LogDamaged(ILogger logger, string path, int offset);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Error, Message = "Spill file {Path} has an unreadable document at byte {Offset}; it is skipped and the file kept as .damaged")]
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error, Message = "Spill file {Path} has an unreadable document at byte {Offset}; it is skipped and the file kept as .damaged")]
     private static partial void LogDamagedDocument(ILogger logger, Exception exception, string path, int offset);
 }
