@@ -108,6 +108,10 @@ internal sealed record StepReport
     [JsonPropertyName("drained")]
     public bool Drained { get; init; }
 
+    /// <summary>The progress lines of the step, one a second.</summary>
+    [JsonPropertyName("timeline")]
+    public IReadOnlyList<ProgressSample> Timeline { get; init; } = [];
+
     /// <summary>No loss, duplicate, reordering, misrouting or disconnect.</summary>
     [JsonPropertyName("correct")]
     public bool Correct { get; init; }

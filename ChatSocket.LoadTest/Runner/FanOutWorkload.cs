@@ -138,6 +138,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
         long? serverRssStart = null;
         long serverRssPeak = 0;
         var previous = stepStart;
+        var timeline = new List<ProgressSample>();
         using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = ProgressLoop.RunAsync(
             second =>
@@ -147,10 +148,22 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
                 previous = now;
                 var p99 = state.Deliveries.TakeProgress().P99;
                 state.Acks.TakeProgress();
-                if (_server?.RssBytes() is { } rss)
+                var rss = _server?.RssBytes();
+                if (rss is { } bytes)
                 {
-                    serverRssPeak = Math.Max(serverRssPeak, rss);
+                    serverRssPeak = Math.Max(serverRssPeak, bytes);
                 }
+
+                timeline.Add(new ProgressSample
+                {
+                    Second = second,
+                    Phase = phase,
+                    Connections = fleet.Open,
+                    Sent = delta.Sent,
+                    Delivered = delta.Delivered,
+                    P99Ms = p99,
+                    ServerRssMb = rss is null ? null : Mb(rss),
+                });
 
                 if (_options.Progress)
                 {
@@ -239,6 +252,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             GeneratorCpuPercent = Math.Round(generatorCpu / seconds * 100, 1),
             Server = server,
             Drained = drained,
+            Timeline = timeline,
             Correct = lost == 0 && duplicates == 0 && outOfOrder == 0 && stepTotals.Misrouted == 0 && disconnects == 0
                 && scheduler.Drops == dropsAtStart,
         };
