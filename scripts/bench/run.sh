@@ -86,6 +86,8 @@ generate() { # name label args...
   local name=$1 label=$2
   shift 2
   echo "$(date -u +%T) $name $label"
+  # The machine may be shared: keep the load average next to every run.
+  echo "$(date -u +%T) $name $label loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/loadavg.txt"
   $generator_cpu dotnet "$lt" --url "ws://127.0.0.1:$(port_of "$name")/ws" --protocol "$(protocol_of "$name")" \
     --server-pid "$server_pid" --json "$OUT/$name-$label.json" "$@" > "$OUT/$name-$label.log" 2>&1 || true
   grep -E '^   (latency|correctness)|^idle:|^join storm|^max sustainable' "$OUT/$name-$label.log" | sed 's/^/    /' || true
