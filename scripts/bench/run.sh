@@ -24,7 +24,11 @@ IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-18000}
 OUT=${OUT:-/tmp/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 # PIN=0: the unpinned variant the method also asks for (server and generator share both cores).
 PIN=${PIN:-1}
+# NICE=-10 (as root): on a machine shared with other work, give the server and the generator precedence over it, the
+# same for every server, so that a single-threaded peer is not starved more than a multi-threaded one. 0: as is.
+NICE=${NICE:-0}
 if [ "$PIN" = 1 ]; then server_cpu="taskset -c 0"; generator_cpu="taskset -c 1"; else server_cpu=""; generator_cpu=""; fi
+if [ "$NICE" != 0 ]; then server_cpu="nice -n $NICE $server_cpu"; generator_cpu="nice -n $NICE $generator_cpu"; fi
 mkdir -p "$OUT"
 
 echo "building Release..."
@@ -36,7 +40,7 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r)"
   echo "dotnet: $(dotnet --version)"
   echo "load before: $(cat /proc/loadavg)"
-  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN"
+  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN nice=$NICE"
 } > "$OUT/conditions.txt"
 
 port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket) echo 5000 ;; esac; }
