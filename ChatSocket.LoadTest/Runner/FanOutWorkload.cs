@@ -137,6 +137,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
         double? serverCpuStart = null;
         long? serverRssStart = null;
         long serverRssPeak = 0;
+        double? machineBusyStart = null;
         var previous = stepStart;
         var timeline = new List<ProgressSample>();
         using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -188,6 +189,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
                 generatorCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
                 serverCpuStart = _server?.CpuSeconds();
                 serverRssStart = _server?.RssBytes();
+                machineBusyStart = MachineProbe.BusySeconds();
             },
             cancellationToken);
 
@@ -196,6 +198,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
         var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuStart).TotalSeconds;
         var serverCpuEnd = _server?.CpuSeconds();
         var serverRssEnd = _server?.RssBytes();
+        var machineBusyEnd = MachineProbe.BusySeconds();
         phase = "drain";
 
         var drained = await DrainAsync(clients, scheduler, stepStart, expectedAtStart, cancellationToken);
@@ -224,6 +227,8 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             };
         }
 
+        double? machineBusy = machineBusyStart is { } b0 && machineBusyEnd is { } b1 ? (b1 - b0) / seconds * 100 : null;
+        double? otherCpu = machineBusy is { } busy ? busy - (generatorCpu / seconds * 100) - (server?.CpuPercent ?? 0) : null;
         var lost = expected - stepTotals.Delivered;
         return new StepReport
         {
@@ -251,6 +256,8 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             MaxSendLagMs = Math.Round(maxLag, 2),
             GeneratorCpuPercent = Math.Round(generatorCpu / seconds * 100, 1),
             Server = server,
+            MachineBusyPercent = machineBusy is { } mb ? Math.Round(mb, 1) : null,
+            OtherCpuPercent = otherCpu is { } oc ? Math.Round(Math.Max(0, oc), 1) : null,
             Drained = drained,
             Timeline = timeline,
             Correct = lost == 0 && duplicates == 0 && outOfOrder == 0 && stepTotals.Misrouted == 0 && disconnects == 0

@@ -29,19 +29,6 @@ def load(directory):
     return runs
 
 
-def loads(directory):
-    """1-minute load average at the start of each run, by (workload, server)."""
-    result = {}
-    path = os.path.join(directory, "loadavg.txt")
-    if os.path.exists(path):
-        for line in open(path):
-            parts = line.split()
-            match = re.match(r"(fanout|rooms10|rooms200|idle|joinstorm|maxrate)", parts[2])
-            if match:
-                result.setdefault((match.group(1), parts[1]), []).append(float(parts[4]))
-    return result
-
-
 def med(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -60,9 +47,9 @@ def servers(runs, workload):
     return [s for s in ORDER if s in present] + sorted(present - set(ORDER))
 
 
-def fanout_table(runs, workload, load):
+def fanout_table(runs, workload):
     lines = [f"### {WORKLOADS[workload]}", "",
-             "| server | rounds | delivered/s | p50 ms | p99 ms (min-max) | p99.9 ms | lost / dup / reorder | server CPU-s per M deliveries | server CPU % | RSS peak MB | generator CPU % | machine load |",
+             "| server | rounds | delivered/s | p50 ms | p99 ms (min-max) | p99.9 ms | lost / dup / reorder | server CPU-s per M deliveries | server CPU % | RSS peak MB | generator CPU % | other work CPU % |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     base = {}
     for name in servers(runs, workload):
@@ -87,7 +74,7 @@ def fanout_table(runs, workload, load):
             f"| {name} | {len(steps)} | {fmt(row['delivered'])} | {fmt(row['p50'])} | {fmt(row['p99'])} ({spread}) | {fmt(row['p999'])} | "
             f"{lost:,} / {dup:,} / {ooo:,} | {fmt(cpu_m, 2)} | {fmt(med([s.get('server', {}).get('cpu_percent') for s in steps]), 0)} | "
             f"{fmt(med([s.get('server', {}).get('rss_peak_mb') for s in steps]), 0)} | {fmt(med([s['generator_cpu_percent'] for s in steps]), 0)} | "
-            f"{fmt(med(load.get((workload, name), [])), 1)} |")
+            f"{fmt(med([s.get('other_cpu_percent') for s in steps]), 0)} |")
     if "chatsocket" in base:
         cs = base["chatsocket"]
         ratios = []
@@ -142,14 +129,13 @@ def maxrate_table(runs):
 def main():
     directory = sys.argv[1]
     runs = load(directory)
-    load_by_run = loads(directory)
     out = []
     conditions = os.path.join(directory, "conditions.txt")
     if os.path.exists(conditions):
         out += ["```", open(conditions).read().strip(), "```", ""]
     for workload in WORKLOADS:
         if any(w == workload for (w, _) in runs):
-            out += fanout_table(runs, workload, load_by_run) + [""]
+            out += fanout_table(runs, workload) + [""]
     if any(w == "maxrate" for (w, _) in runs):
         out += maxrate_table(runs) + [""]
     if any(w == "idle" for (w, _) in runs):
