@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using ChatSocket.Connections;
+using ChatSocket.Rooms;
 
 namespace ChatSocket;
 
@@ -17,9 +19,11 @@ internal sealed class ChatMetrics
     private long _acceptedTotal;
     private long _slowConsumersTotal;
 
-    public ChatMetrics(IMeterFactory meterFactory)
+    public ChatMetrics(IMeterFactory meterFactory, ConnectionRegistry connections, RoomRegistry rooms)
     {
         var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableGauge("chatsocket.connections.active", () => connections.Count, description: "Open WebSocket connections.");
+        meter.CreateObservableGauge("chatsocket.rooms.active", () => rooms.Count, description: "Rooms with at least one member.");
         _accepted = meter.CreateCounter<long>("chatsocket.messages.accepted", description: "Chat messages accepted and broadcast.");
         _slowConsumers = meter.CreateCounter<long>("chatsocket.connections.slow_consumers", description: "Connections closed with 1013 because their send queue was full.");
         _rejected = meter.CreateCounter<long>("chatsocket.connections.rejected", description: "Upgrades refused (origin, connection limit).");

@@ -89,4 +89,11 @@ internal sealed class ChatOptions
     /// <summary>On shutdown, how long to wait for clients to take their 1001 close (default 10 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Runs Kestrel's socket I/O continuations inline instead of on its I/O queues (default false). It saves a
+    /// thread-pool hop per flush of the send loop, at the price of application code running on I/O threads; for
+    /// servers dedicated to fan-out. Read once at start.
+    /// </summary>
+    public bool InlineTransportScheduling { get; set; }
 }

@@ -17,6 +17,12 @@ public static class ChatSocketApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+        if (builder.Configuration.GetValue<bool>($"{ChatOptions.SectionName}:{nameof(ChatOptions.InlineTransportScheduling)}"))
+        {
+            // Runs Kestrel's socket continuations inline: one thread-pool hop less per flush (see ChatOptions).
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
 

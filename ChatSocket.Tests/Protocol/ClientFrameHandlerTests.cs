@@ -38,6 +38,7 @@ public sealed class ClientFrameHandlerTests
     [TestCase("{\"type\":\"leave\",\"room_id\":\"not-joined\"}", "not_in_room", "leave", TestName = "A leave of a room not joined is not_in_room")]
     [TestCase("{\"type\":\"history\",\"room_id\":\"lobby\",\"before\":\"nope\"}", "bad_request", "history", TestName = "A before that is not an id is a bad_request")]
     [TestCase("{\"type\":\"history\",\"room_id\":\"lobby\",\"limit\":0}", "bad_request", "history", TestName = "A zero limit is a bad_request")]
+    [TestCase("{\"type\":\"send\",\"room_id\":\"lobby\",\"content\":\"\\ud800\"}", "bad_request", "send", TestName = "A lone surrogate escape in a string is a bad_request")]
     public async Task Bad_input_gets_an_error_frame_and_the_connection_stays_usable(string frame, string code, string? reference)
     {
         await using var client = await _server.ConnectAsync("tester");

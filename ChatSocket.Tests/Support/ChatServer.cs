@@ -49,7 +49,16 @@ internal sealed class ChatServer : IAsyncDisposable
                 builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
             });
-        await app.StartAsync().WaitAsync(Deadline);
+        try
+        {
+            await app.StartAsync().WaitAsync(Deadline);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new ChatServer(app, new Uri(app.Urls.First()));
     }
 

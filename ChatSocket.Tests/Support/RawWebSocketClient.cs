@@ -131,6 +131,20 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads until the server closes the TCP connection; returns the number of bytes skipped.</summary>
+    public async Task<long> ReadToEndAsync()
+    {
+        var buffer = new byte[4096];
+        long skipped = 0;
+        int read;
+        while ((read = await _stream.ReadAsync(buffer).AsTask().WaitAsync(ChatServer.Deadline)) > 0)
+        {
+            skipped += read;
+        }
+
+        return skipped;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync();

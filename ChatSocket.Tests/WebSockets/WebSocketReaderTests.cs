@@ -51,6 +51,22 @@ public sealed class WebSocketReaderTests
         Assert.That(await client.ReceiveCloseCodeAsync(), Is.EqualTo(1009));
     }
 
+    [TestCase(16 * 1024 + 1, TestName = "After a 1009 close the server hangs up as soon as the client answers the close")]
+    [TestCase(1, TestName = "After a 1002 close the server hangs up as soon as the client answers the close")]
+    public async Task After_a_violation_the_server_hangs_up_once_the_client_answers_the_close(int size)
+    {
+        // A close timeout far beyond the deadline: only the client's close can end the connection in time.
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Chat:CloseTimeout"] = "00:05:00" });
+        var (client, _) = await RawWebSocketClient.ConnectAsync(server.WebSocketUri);
+        await using var __ = client;
+
+        await client.SendFrameAsync(0x81, Encoding.UTF8.GetBytes(new string('x', size)), mask: size > 1);
+        await client.ReceiveCloseCodeAsync();
+        await client.SendFrameAsync(0x88, [0x03, 0xE8]);
+
+        Assert.That(await client.ReadToEndAsync(), Is.Zero, "the server closed the TCP connection");
+    }
+
     [Test]
     public async Task A_binary_frame_closes_with_1003()
     {

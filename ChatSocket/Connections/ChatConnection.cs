@@ -1,4 +1,3 @@
-using System.Buffers;
 using ChatSocket.Protocol;
 using ChatSocket.WebSockets;
 
@@ -23,6 +22,7 @@ internal sealed class ChatConnection
     private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceived = Environment.TickCount64;
     private long _lastPing;
+    private volatile bool _slowConsumer;
 
     public ChatConnection(long id, string user, ChatOptions options, ChatMetrics metrics, ILogger logger)
     {
@@ -74,8 +74,9 @@ internal sealed class ChatConnection
     {
         if (_outbox.TryEnqueue(frame) == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
         {
+            // Often called under a room's lock: count here, but log from the connection's own task (RunAsync).
             _metrics.SlowConsumerClosed();
-            ConnectionLog.SlowConsumer(_logger, Id);
+            _slowConsumer = true;
             _closing.TrySetResult();
         }
     }
@@ -119,8 +120,19 @@ internal sealed class ChatConnection
         try
         {
             var first = await Task.WhenAny(send, receive, _closing.Task);
+            if (_slowConsumer)
+            {
+                ConnectionLog.SlowConsumer(_logger, Id);
+            }
+
             if (first == receive)
             {
+                if (receive.IsFaulted)
+                {
+                    // A bug while handling a frame (logged below): tell the client, end this connection only.
+                    Close(WebSocketCloseCodes.InternalError, "internal error");
+                }
+
                 // The peer closed or broke the protocol: let the reply (close frame) go out, then end.
                 _outbox.Complete();
             }
@@ -167,15 +179,17 @@ internal sealed class ChatConnection
             WebSocketReadResult frame;
             try
             {
+                await reader.WaitForDataAsync(cancellationToken);
                 frame = await reader.ReadAsync(cancellationToken);
             }
             catch (WebSocketProtocolException ex)
             {
-                // Expected from misbehaving clients: answer with the close code, then drain until the peer hangs up
-                // (or the close timeout), so that its unread bytes do not turn our close frame into a TCP reset.
+                // Expected from misbehaving clients: answer with the close code, then read on (skipping frames) until
+                // the peer's close or hang-up, so that its unread bytes do not turn our close frame into a TCP reset
+                // and a well-behaved peer is not kept waiting for the close timeout.
                 ConnectionLog.ProtocolViolation(_logger, Id, ex.CloseCode, ex.Message);
                 Close(ex.CloseCode, ex.Message);
-                await DrainAsync(stream, cancellationToken);
+                await reader.SkipToCloseAsync(cancellationToken);
                 return;
             }
 
@@ -200,21 +214,6 @@ internal sealed class ChatConnection
                     // A pong, or text after our close frame: only the activity counts.
                     break;
             }
-        }
-    }
-
-    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        try
-        {
-            while (await stream.ReadAsync(buffer, cancellationToken) > 0)
-            {
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

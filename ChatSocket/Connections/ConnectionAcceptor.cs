@@ -43,6 +43,13 @@ internal sealed class ConnectionAcceptor(
             return;
         }
 
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // Between the shutdown signal and Kestrel closing its listeners, new clients are turned away.
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", "stopping");
+            return;
+        }
+
         if (!connections.TryReserve())
         {
             ConnectionLog.ConnectionLimitReached(logger, connections.Limit);
@@ -62,10 +69,16 @@ internal sealed class ConnectionAcceptor(
 
     private async Task RunAsync(HttpContext context, IHttpUpgradeFeature upgrade, string key)
     {
-        // A WebSocket is long-lived and often quiet: Kestrel's minimum request body data rate must not apply.
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } dataRate)
+        // A WebSocket is long-lived and often quiet: Kestrel's minimum data rates must not apply. A client too slow
+        // to read is handled by the send queue's own policy (1013), and no rate bookkeeping runs on each flush.
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } requestRate)
         {
-            dataRate.MinDataRate = null;
+            requestRate.MinDataRate = null;
+        }
+
+        if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } responseRate)
+        {
+            responseRate.MinDataRate = null;
         }
 
         context.Response.Headers[HeaderNames.Upgrade] = "websocket";

@@ -12,7 +12,6 @@ internal sealed class MessageRing(int capacity)
     private readonly ChatMessage[] _items = new ChatMessage[capacity];
     private int _next;
     private int _count;
-    private bool _overflowed;
 
     /// <summary><see cref="Environment.TickCount64"/> of the last append, for least-recently-written eviction.</summary>
     public long LastWrite { get; private set; } = Environment.TickCount64;
@@ -26,10 +25,6 @@ internal sealed class MessageRing(int capacity)
             if (_count < _items.Length)
             {
                 _count++;
-            }
-            else
-            {
-                _overflowed = true;
             }
 
             LastWrite = Environment.TickCount64;
@@ -69,14 +64,16 @@ internal sealed class MessageRing(int capacity)
         }
     }
 
-    // The page of up to `limit` messages ending just before logical index `end`.
+    // The page of up to `limit` messages ending just before logical index `end`. HasMore means "older messages can
+    // be fetched from here": messages pushed out of the ring are gone from memory, and a client paging until HasMore
+    // is false must not loop on empty pages. (With MongoDB behind the ring, #4 answers for older messages.)
     private HistoryPage Page(int end, int limit)
     {
         var take = Math.Clamp(limit, 0, end);
         var start = end - take;
         if (take == 0)
         {
-            return new HistoryPage([], start > 0 || _overflowed);
+            return new HistoryPage([], start > 0);
         }
 
         var page = new ChatMessage[take];
@@ -85,7 +82,7 @@ internal sealed class MessageRing(int capacity)
             page[i] = At(start + i);
         }
 
-        return new HistoryPage(page, start > 0 || _overflowed);
+        return new HistoryPage(page, start > 0);
     }
 
     private ChatMessage At(int logicalIndex)

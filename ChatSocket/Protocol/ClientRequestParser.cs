@@ -112,7 +112,17 @@ internal static class ClientRequestParser
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                return reader.GetString();
+                try
+                {
+                    return reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // GetString refuses escapes that are not valid UTF-16 (a lone surrogate such as \ud800).
+                    fieldError ??= $"{name} is not valid Unicode text";
+                    return null;
+                }
+
             case JsonTokenType.Null:
                 return null;
             default:

@@ -34,6 +34,29 @@ internal sealed class WebSocketReader(Stream stream, int maxMessageBytes) : IDis
     }
 
     /// <summary>
+    /// Waits until the stream has data, holding no buffer: when nothing is buffered the pooled buffers are returned
+    /// and the wait is a zero-byte read. Awaiting this in the caller's loop, before <see cref="ReadAsync"/>, means an
+    /// idle connection keeps no reader state machine alive either. Invalidates the last returned payload.
+    /// </summary>
+    public ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer is not null && _end > _start)
+        {
+            return ValueTask.FromResult(0);
+        }
+
+        ReturnBuffer();
+        if (_messageHandedOut)
+        {
+            ReturnMessageBuffer();
+        }
+
+        // Not an async method, so that the wait holds no state machine of ours: the stream's task is returned as is.
+        // Its result carries no information (a zero-byte read only waits for readability).
+        return stream.ReadAsync(Memory<byte>.Empty, cancellationToken);
+    }
+
+    /// <summary>
     /// Returns the next text message, ping, pong or close. The returned payload is valid until the next call.
     /// </summary>
     public async ValueTask<WebSocketReadResult> ReadAsync(CancellationToken cancellationToken)
@@ -54,6 +77,48 @@ internal sealed class WebSocketReader(Stream stream, int maxMessageBytes) : IDis
             if (step == Step.NeedMore && !await FillAsync(needed, cancellationToken))
             {
                 return WebSocketReadResult.EndOfStream;
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a violation (our close frame is on its way): skips whole frames without checking them until the peer's
+    /// close frame or the end of the stream, so that the close handshake completes as soon as the peer answers.
+    /// Reading resumes at the offending frame's header, so an oversized frame is skipped, never buffered.
+    /// </summary>
+    public async ValueTask SkipToCloseAsync(CancellationToken cancellationToken)
+    {
+        ReturnMessageBuffer();
+        _inMessage = false;
+        while (true)
+        {
+            var needed = HeaderLengthOfNextFrame(out var opcode, out var payloadLength);
+            if (needed < 0)
+            {
+                if (!await FillAsync(-needed, cancellationToken))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            if (opcode == WebSocketOpcode.Close)
+            {
+                return;
+            }
+
+            _start += needed;
+            while (payloadLength > 0)
+            {
+                if (_start == _end && !await FillAsync(1, cancellationToken))
+                {
+                    return;
+                }
+
+                var skipped = (int)Math.Min(payloadLength, (ulong)(_end - _start));
+                _start += skipped;
+                payloadLength -= (ulong)skipped;
             }
         }
     }
@@ -125,6 +190,37 @@ internal sealed class WebSocketReader(Stream stream, int maxMessageBytes) : IDis
         Unmask(payload.Span, span.Slice(headerLength - 4, 4));
         _start += needed;
         return Deliver(opcode, fin, payload, out result);
+    }
+
+    // The header length of the buffered next frame, or minus the bytes needed to read its header.
+    private int HeaderLengthOfNextFrame(out WebSocketOpcode opcode, out ulong payloadLength)
+    {
+        opcode = default;
+        payloadLength = 0;
+        var available = _end - _start;
+        if (_buffer is null || available < 2)
+        {
+            return -2;
+        }
+
+        var span = _buffer.AsSpan(_start, available);
+        opcode = (WebSocketOpcode)(span[0] & 0x0F);
+        var maskLength = (span[1] & 0x80) != 0 ? 4 : 0;
+        payloadLength = (ulong)(span[1] & 0x7F);
+        var extended = payloadLength switch { 126 => 2, 127 => 8, _ => 0 };
+        var headerLength = 2 + extended + maskLength;
+        if (available < headerLength)
+        {
+            return -headerLength;
+        }
+
+        payloadLength = extended switch
+        {
+            2 => BinaryPrimitives.ReadUInt16BigEndian(span[2..]),
+            8 => BinaryPrimitives.ReadUInt64BigEndian(span[2..]),
+            _ => payloadLength,
+        };
+        return headerLength;
     }
 
     private void CheckFrame(WebSocketOpcode opcode, bool fin, ulong length)
