@@ -8,6 +8,8 @@
 #   scripts/bench/run.sh                          # everything, 3 rounds
 #   ROUNDS=1 SERVERS="uws chatsocket" WORKLOADS="fanout" scripts/bench/run.sh
 #
+# chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
+#   git clone --branch pipeline <repo> /tmp/pipeline-build && dotnet build /tmp/pipeline-build/ChatSocket -c Release
 # Needs: the peer kit copied to $BENCH with its packages installed (cp -r ../shared/bench /tmp/bench; cd /tmp/bench;
 # npm install), Debian's golang-go + golang-github-gorilla-websocket-dev for gorilla, a 2-core Linux machine.
 set -euo pipefail
@@ -37,24 +39,33 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "commit: $(git -C "$root" rev-parse HEAD)"
+  if [ -n "${PERSIST_ROOT:-}" ]; then echo "chatsocket-persist commit: $(git -C "$PERSIST_ROOT" rev-parse HEAD)"; fi
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r)"
   echo "dotnet: $(dotnet --version)"
   echo "load before: $(cat /proc/loadavg)"
   echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN nice=$NICE"
-} > "$OUT/conditions.txt"
+} >> "$OUT/conditions.txt"
 
-port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket) echo 5000 ;; esac; }
-protocol_of() { [ "$1" = chatsocket ] && echo chatsocket || echo raw; }
+port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket*) echo 5000 ;; esac; }
+protocol_of() { case $1 in chatsocket*) echo chatsocket ;; *) echo raw ;; esac; }
 
 server_pid=""
+server_data=""
 start_server() {
   local name=$1 port
   port=$(port_of "$name")
-  if [ "$name" = chatsocket ]; then
+  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ]; then
+    # chatsocket: this tree's server. chatsocket-persist: the build in $PERSIST_ROOT (a checkout of the persistence
+    # pipeline, issue 4) with persistence on, on the embedded engine, in a fresh data directory each start.
+    local app_root=$root
+    if [ "$name" = chatsocket-persist ]; then app_root=${PERSIST_ROOT:?set PERSIST_ROOT to a built checkout with persistence}; fi
+    server_data=$(mktemp -d /tmp/chatsocket-bench-data.XXXXXX)
+    local data=$server_data
     # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
     Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
-      $server_cpu dotnet "$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
-      --urls "http://127.0.0.1:$port" --contentRoot "$root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
+      Embedded__DataDirectory="$data/embedded" Persistence__DataDirectory="$data/spill" \
+      $server_cpu dotnet "$app_root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
+      --urls "http://127.0.0.1:$port" --contentRoot "$app_root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
   else
     $server_cpu "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
   fi
@@ -73,6 +84,7 @@ stop_server() {
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
   fi
+  if [ -n "$server_data" ]; then rm -rf "$server_data"; server_data=""; fi
   sleep 1
 }
 trap stop_server EXIT

@@ -15,7 +15,7 @@ WORKLOADS = {
     "rooms10": "10 rooms x 100 clients, 10 senders each, 4,000 msgs/s offered = 400k deliveries/s",
     "rooms200": "200 rooms x 25 clients, 2 senders each, 8,000 msgs/s offered = 200k deliveries/s",
 }
-ORDER = ["chatsocket", "uws", "bun", "node-ws", "gorilla"]
+ORDER = ["chatsocket", "chatsocket-persist", "uws", "bun", "node-ws", "gorilla"]
 
 
 def load(directory):
@@ -76,18 +76,20 @@ def fanout_table(runs, workload):
             f"{lost:,} / {dup:,} / {ooo:,} | {fmt(cpu_m, 2)} | {fmt(med([s.get('server', {}).get('cpu_percent') for s in steps]), 0)} | "
             f"{fmt(med([s.get('server', {}).get('rss_peak_mb') for s in steps]), 0)} | {fmt(med([s['generator_cpu_percent'] for s in steps]), 0)} | "
             f"{fmt(med([s.get('other_cpu_percent') for s in steps]), 0)} |")
-    if "chatsocket" in base:
-        cs = base["chatsocket"]
+    for ours in ("chatsocket", "chatsocket-persist"):
+        if ours not in base:
+            continue
+        cs = base[ours]
         ratios = []
         for name, row in base.items():
-            if name == "chatsocket":
+            if name.startswith("chatsocket"):
                 continue
             p99 = f"{cs['p99'] / row['p99']:.2f}" if cs["p99"] and row["p99"] else "-"
             cpu = f"{cs['cpu_m'] / row['cpu_m']:.2f}" if cs["cpu_m"] and row["cpu_m"] else "-"
             best = f"{cs['p99_best'] / row['p99_best']:.2f}" if cs["p99_best"] and row["p99_best"] else "-"
             ratios.append(f"{name}: p99 x{p99} (best rounds x{best}), CPU per delivery x{cpu}")
         if ratios:
-            lines += ["", "ChatSocket / peer (medians): " + "; ".join(ratios) + "."]
+            lines += ["", f"{ours} / peer (medians): " + "; ".join(ratios) + "."]
     return lines
 
 
