@@ -145,6 +145,37 @@ public sealed class RoomBroadcastTests
         Assert.That(message.GetProperty("sender").GetString(), Is.EqualTo("alice"));
     }
 
+    [Test]
+    public async Task After_leaving_the_current_room_plain_text_goes_to_the_previously_joined_one()
+    {
+        await using var alice = await _server.ConnectAndJoinAsync("alice", "current-1");
+        await alice.SendJsonAsync(new { type = "join", room_id = "current-2" });
+        await alice.ReceiveTypeAsync("history", "current-2");
+        await alice.SendJsonAsync(new { type = "leave", room_id = "current-2" });
+        await alice.ReceiveTypeAsync("left", "current-2");
+
+        await alice.SendTextAsync("where am i");
+
+        Assert.That((await alice.ReceiveTypeAsync("message")).GetProperty("room_id").GetString(), Is.EqualTo("current-1"));
+    }
+
+    [Test]
+    public async Task Joining_a_room_again_resends_joined_and_history_without_presence()
+    {
+        await using var alice = await _server.ConnectAndJoinAsync("alice", "rejoin");
+        await using var bob = await _server.ConnectAndJoinAsync("bob", "rejoin");
+        await alice.ReceiveTypeAsync("presence", "rejoin");
+
+        await bob.SendJsonAsync(new { type = "join", room_id = "rejoin" });
+        var joined = await bob.ReceiveTypeAsync("joined", "rejoin");
+        await bob.ReceiveTypeAsync("history", "rejoin");
+        await alice.SendJsonAsync(new { type = "ping" });
+
+        Assert.That(joined.GetProperty("members").GetInt32(), Is.EqualTo(2));
+        var next = await alice.ReceiveAsync(f => f.GetProperty("type").GetString() is "pong" or "presence");
+        Assert.That(next.GetProperty("type").GetString(), Is.EqualTo("pong"), "no second presence for a re-join");
+    }
+
     private static async Task SendManyAsync(ChatClient client, string room, string prefix, int count)
     {
         for (var i = 0; i < count; i++)

@@ -16,6 +16,7 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
     private ChatConnection[] _members = [];
     private bool _removed;
     private DateTime _lastTimestamp;
+    private ObjectId _lastId = ObjectId.Empty;
 
     public string Id { get; } = id;
 
@@ -91,7 +92,7 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
     {
         lock (_gate)
         {
-            // Never let time run backwards within a room: ids (which embed the seconds) must keep increasing.
+            // Never let time run backwards within a room; ids must keep increasing (MessageIds).
             var now = DateTime.UtcNow;
             var timestamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
             if (timestamp < _lastTimestamp)
@@ -100,7 +101,8 @@ internal sealed class Room(string id, InMemoryMessageHistory recent, Action<Room
             }
 
             _lastTimestamp = timestamp;
-            var message = new ChatMessage(ObjectId.GenerateNewId(timestamp), Id, sender, content, timestamp, clientMsgId);
+            _lastId = MessageIds.Next(_lastId, timestamp);
+            var message = new ChatMessage(_lastId, Id, sender, content, timestamp, clientMsgId);
             recent.Append(message);
             BroadcastLocked(ServerFrames.Message(message), except: null);
             return message;
