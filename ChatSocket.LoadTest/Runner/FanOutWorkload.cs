@@ -64,8 +64,9 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             maxGood = rate;
             if (report.GeneratorCpuPercent > 80)
             {
-                notes.Add($"max-rate stopped at {rate:F0} msgs/s: the generator used {report.GeneratorCpuPercent:F0}% of its core, so it, not the server, was the limit");
-                break;
+                // Not a stop: the generator's CPU is self-balancing (fuller reads when busier); it fell behind only if
+                // deliveries lag, which the step's own verdict already catches.
+                notes.Add($"at {rate:F0} msgs/s the generator used {report.GeneratorCpuPercent:F0}% of its core");
             }
 
             rate *= _options.StepFactor;
