@@ -26,7 +26,7 @@ internal static class ReportText
                 w.Line($"   acks {step.Acks:N0}, ack latency {Latency(step.AckLatency)}");
             }
 
-            w.Line($"   generator CPU {step.GeneratorCpuPercent}% of a core, max send lag {step.MaxSendLagMs} ms");
+            w.Line($"   generator CPU {step.GeneratorCpuPercent}% of a core, max send lag {step.MaxSendLagMs} ms; machine busy {step.MachineBusyPercent}%, other work {step.OtherCpuPercent}% of a core");
             if (step.Server is { } s)
             {
                 w.Line($"   server CPU {s.CpuSeconds} s ({s.CpuPercent}% of a core, {s.CpuSecondsPerMillion} s per million deliveries), RSS {s.RssStartMb} -> {s.RssEndMb} MB (peak {s.RssPeakMb})");

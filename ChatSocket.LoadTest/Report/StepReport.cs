@@ -100,6 +100,15 @@ internal sealed record StepReport
     [JsonPropertyName("generator_cpu_percent")]
     public double GeneratorCpuPercent { get; init; }
 
+    /// <summary>All cores' busy time during the measurement, percent of one core (200 = both cores of a 2-core machine).</summary>
+    [JsonPropertyName("machine_busy_percent")]
+    public double? MachineBusyPercent { get; init; }
+
+    /// <summary>CPU taken by anything but the server and the generator during the measurement, percent of one core
+    /// (softirq included, which on loopback is partly the run's own network stack). High values mean a disturbed run.</summary>
+    [JsonPropertyName("other_cpu_percent")]
+    public double? OtherCpuPercent { get; init; }
+
     /// <summary>Server CPU and memory, when --server-pid was given.</summary>
     [JsonPropertyName("server")]
     public ServerUsage? Server { get; init; }
@@ -107,6 +116,10 @@ internal sealed record StepReport
     /// <summary>Whether the drain ended with everything delivered (and acked, if acks were seen).</summary>
     [JsonPropertyName("drained")]
     public bool Drained { get; init; }
+
+    /// <summary>The progress lines of the step, one a second.</summary>
+    [JsonPropertyName("timeline")]
+    public IReadOnlyList<ProgressSample> Timeline { get; init; } = [];
 
     /// <summary>No loss, duplicate, reordering, misrouting or disconnect.</summary>
     [JsonPropertyName("correct")]

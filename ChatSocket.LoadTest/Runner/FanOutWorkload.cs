@@ -64,8 +64,9 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             maxGood = rate;
             if (report.GeneratorCpuPercent > 80)
             {
-                notes.Add($"max-rate stopped at {rate:F0} msgs/s: the generator used {report.GeneratorCpuPercent:F0}% of its core, so it, not the server, was the limit");
-                break;
+                // Not a stop: the generator's CPU is self-balancing (fuller reads when busier); it fell behind only if
+                // deliveries lag, which the step's own verdict already catches.
+                notes.Add($"at {rate:F0} msgs/s the generator used {report.GeneratorCpuPercent:F0}% of its core");
             }
 
             rate *= _options.StepFactor;
@@ -137,7 +138,9 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
         double? serverCpuStart = null;
         long? serverRssStart = null;
         long serverRssPeak = 0;
+        double? machineBusyStart = null;
         var previous = stepStart;
+        var timeline = new List<ProgressSample>();
         using var progressStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = ProgressLoop.RunAsync(
             second =>
@@ -147,10 +150,22 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
                 previous = now;
                 var p99 = state.Deliveries.TakeProgress().P99;
                 state.Acks.TakeProgress();
-                if (_server?.RssBytes() is { } rss)
+                var rss = _server?.RssBytes();
+                if (rss is { } bytes)
                 {
-                    serverRssPeak = Math.Max(serverRssPeak, rss);
+                    serverRssPeak = Math.Max(serverRssPeak, bytes);
                 }
+
+                timeline.Add(new ProgressSample
+                {
+                    Second = second,
+                    Phase = phase,
+                    Connections = fleet.Open,
+                    Sent = delta.Sent,
+                    Delivered = delta.Delivered,
+                    P99Ms = p99,
+                    ServerRssMb = rss is null ? null : Mb(rss),
+                });
 
                 if (_options.Progress)
                 {
@@ -175,6 +190,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
                 generatorCpuStart = Process.GetCurrentProcess().TotalProcessorTime;
                 serverCpuStart = _server?.CpuSeconds();
                 serverRssStart = _server?.RssBytes();
+                machineBusyStart = MachineProbe.BusySeconds();
             },
             cancellationToken);
 
@@ -183,6 +199,7 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
         var generatorCpu = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpuStart).TotalSeconds;
         var serverCpuEnd = _server?.CpuSeconds();
         var serverRssEnd = _server?.RssBytes();
+        var machineBusyEnd = MachineProbe.BusySeconds();
         phase = "drain";
 
         var drained = await DrainAsync(clients, scheduler, stepStart, expectedAtStart, cancellationToken);
@@ -211,6 +228,8 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             };
         }
 
+        double? machineBusy = machineBusyStart is { } b0 && machineBusyEnd is { } b1 ? (b1 - b0) / seconds * 100 : null;
+        double? otherCpu = machineBusy is { } busy ? busy - (generatorCpu / seconds * 100) - (server?.CpuPercent ?? 0) : null;
         var lost = expected - stepTotals.Delivered;
         return new StepReport
         {
@@ -238,7 +257,10 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             MaxSendLagMs = Math.Round(maxLag, 2),
             GeneratorCpuPercent = Math.Round(generatorCpu / seconds * 100, 1),
             Server = server,
+            MachineBusyPercent = machineBusy is { } mb ? Math.Round(mb, 1) : null,
+            OtherCpuPercent = otherCpu is { } oc ? Math.Round(Math.Max(0, oc), 1) : null,
             Drained = drained,
+            Timeline = timeline,
             Correct = lost == 0 && duplicates == 0 && outOfOrder == 0 && stepTotals.Misrouted == 0 && disconnects == 0
                 && scheduler.Drops == dropsAtStart,
         };

@@ -8,6 +8,8 @@
 #   scripts/bench/run.sh                          # everything, 3 rounds
 #   ROUNDS=1 SERVERS="uws chatsocket" WORKLOADS="fanout" scripts/bench/run.sh
 #
+# chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
+#   git clone --branch pipeline <repo> /tmp/pipeline-build && dotnet build /tmp/pipeline-build/ChatSocket -c Release
 # Needs: the peer kit copied to $BENCH with its packages installed (cp -r ../shared/bench /tmp/bench; cd /tmp/bench;
 # npm install), Debian's golang-go + golang-github-gorilla-websocket-dev for gorilla, a 2-core Linux machine.
 set -euo pipefail
@@ -24,7 +26,11 @@ IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-18000}
 OUT=${OUT:-/tmp/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 # PIN=0: the unpinned variant the method also asks for (server and generator share both cores).
 PIN=${PIN:-1}
+# NICE=-10 (as root): on a machine shared with other work, give the server and the generator precedence over it, the
+# same for every server, so that a single-threaded peer is not starved more than a multi-threaded one. 0: as is.
+NICE=${NICE:-0}
 if [ "$PIN" = 1 ]; then server_cpu="taskset -c 0"; generator_cpu="taskset -c 1"; else server_cpu=""; generator_cpu=""; fi
+if [ "$NICE" != 0 ]; then server_cpu="nice -n $NICE $server_cpu"; generator_cpu="nice -n $NICE $generator_cpu"; fi
 mkdir -p "$OUT"
 
 echo "building Release..."
@@ -33,24 +39,33 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "commit: $(git -C "$root" rev-parse HEAD)"
+  if [ -n "${PERSIST_ROOT:-}" ]; then echo "chatsocket-persist commit: $(git -C "$PERSIST_ROOT" rev-parse HEAD)"; fi
   echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -r)"
   echo "dotnet: $(dotnet --version)"
   echo "load before: $(cat /proc/loadavg)"
-  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN"
-} > "$OUT/conditions.txt"
+  echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN nice=$NICE"
+} >> "$OUT/conditions.txt"
 
-port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket) echo 5000 ;; esac; }
-protocol_of() { [ "$1" = chatsocket ] && echo chatsocket || echo raw; }
+port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket*) echo 5000 ;; esac; }
+protocol_of() { case $1 in chatsocket*) echo chatsocket ;; *) echo raw ;; esac; }
 
 server_pid=""
+server_data=""
 start_server() {
   local name=$1 port
   port=$(port_of "$name")
-  if [ "$name" = chatsocket ]; then
+  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ]; then
+    # chatsocket: this tree's server. chatsocket-persist: the build in $PERSIST_ROOT (a checkout of the persistence
+    # pipeline, issue 4) with persistence on, on the embedded engine, in a fresh data directory each start.
+    local app_root=$root
+    if [ "$name" = chatsocket-persist ]; then app_root=${PERSIST_ROOT:?set PERSIST_ROOT to a built checkout with persistence}; fi
+    server_data=$(mktemp -d /tmp/chatsocket-bench-data.XXXXXX)
+    local data=$server_data
     # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
     Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
-      $server_cpu dotnet "$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
-      --urls "http://127.0.0.1:$port" --contentRoot "$root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
+      Embedded__DataDirectory="$data/embedded" Persistence__DataDirectory="$data/spill" \
+      $server_cpu dotnet "$app_root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
+      --urls "http://127.0.0.1:$port" --contentRoot "$app_root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
   else
     $server_cpu "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
   fi
@@ -69,6 +84,7 @@ stop_server() {
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
   fi
+  if [ -n "$server_data" ]; then rm -rf "$server_data"; server_data=""; fi
   sleep 1
 }
 trap stop_server EXIT
@@ -78,7 +94,7 @@ workload_args() {
     fanout)   echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 800" ;;     # 800k deliveries/s
     rooms10)  echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" ;;    # 400k deliveries/s
     rooms200) echo "--rooms 200 --clients-per-room 25 --senders-per-room 2 --rate 8000" ;;     # 200k deliveries/s
-    maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 8" ;;
+    maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 10" ;;
   esac
 }
 
@@ -86,6 +102,8 @@ generate() { # name label args...
   local name=$1 label=$2
   shift 2
   echo "$(date -u +%T) $name $label"
+  # The machine may be shared: keep the load average next to every run.
+  echo "$(date -u +%T) $name $label loadavg $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/loadavg.txt"
   $generator_cpu dotnet "$lt" --url "ws://127.0.0.1:$(port_of "$name")/ws" --protocol "$(protocol_of "$name")" \
     --server-pid "$server_pid" --json "$OUT/$name-$label.json" "$@" > "$OUT/$name-$label.log" 2>&1 || true
   grep -E '^   (latency|correctness)|^idle:|^join storm|^max sustainable' "$OUT/$name-$label.log" | sed 's/^/    /' || true
