@@ -73,15 +73,28 @@ internal sealed class ChatConnection : IAckTarget
     /// </summary>
     public void Send(ReadOnlyMemory<byte> frame) => Send(frame, uncapped: false);
 
-    private void Send(ReadOnlyMemory<byte> frame, bool uncapped)
+    /// <summary>
+    /// Queues a broadcast frame like <see cref="Send(ReadOnlyMemory{byte})"/>, but leaves the wake-up of an idle send
+    /// loop to the caller: true means call <see cref="WakeSendLoop"/> (outside any lock), so that one pass wakes every
+    /// member of a room instead of one thread-pool hop per member.
+    /// </summary>
+    public bool SendDeferred(ReadOnlyMemory<byte> frame) => Send(frame, uncapped: false, deferWake: true) == EnqueueResult.QueuedWakeDeferred;
+
+    /// <summary>Runs the idle send loop on this thread after <see cref="SendDeferred"/> returned true.</summary>
+    public void WakeSendLoop() => _outbox.WakeInline();
+
+    private EnqueueResult Send(ReadOnlyMemory<byte> frame, bool uncapped, bool deferWake = false)
     {
-        if (_outbox.TryEnqueue(frame, uncapped) == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
+        var result = _outbox.TryEnqueue(frame, uncapped, deferWake);
+        if (result == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
         {
             // Often called under a room's lock: count here, but log from the connection's own task (RunAsync).
             _metrics.SlowConsumerClosed();
             _slowConsumer = true;
             _closing.TrySetResult();
         }
+
+        return result;
     }
 
     /// <summary>The writer's word on a message this connection sent: an <c>ack</c> once it is durable, an error

@@ -45,8 +45,10 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
 
     /// <summary>Queues a frame unless the queue is full or completed. Never blocks. An <paramref name="uncapped"/>
     /// frame (an ack) neither counts against the capacity nor is refused by it: acks are bounded by the
-    /// connection's own messages waiting for the database, and a batch stored after an outage acks many at once.</summary>
-    public EnqueueResult TryEnqueue(ReadOnlyMemory<byte> frame, bool uncapped = false)
+    /// connection's own messages waiting for the database, and a batch stored after an outage acks many at once.
+    /// With <paramref name="deferWake"/> an idle send loop is not woken here: the result says
+    /// <see cref="EnqueueResult.QueuedWakeDeferred"/> and the caller must call <see cref="WakeInline"/>.</summary>
+    public EnqueueResult TryEnqueue(ReadOnlyMemory<byte> frame, bool uncapped = false, bool deferWake = false)
     {
         bool wake;
         lock (_gate)
@@ -71,12 +73,31 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
             _waiting = false;
         }
 
-        if (wake)
+        if (!wake)
         {
-            _signal.SetResult(true);
+            return EnqueueResult.Queued;
         }
 
+        if (deferWake)
+        {
+            return EnqueueResult.QueuedWakeDeferred;
+        }
+
+        Signal(inline: false);
         return EnqueueResult.Queued;
+    }
+
+    /// <summary>
+    /// Wakes the send loop after <see cref="EnqueueResult.QueuedWakeDeferred"/>, running it on this thread up to its
+    /// next await (usually: the frames are copied into the transport and flushed). Never call it under a lock.
+    /// </summary>
+    public void WakeInline() => Signal(inline: true);
+
+    // Only the caller that took _waiting from true to false signals, so the flag is set by one thread at a time.
+    private void Signal(bool inline)
+    {
+        _signal.RunContinuationsAsynchronously = !inline;
+        _signal.SetResult(true);
     }
 
     /// <summary>
@@ -108,7 +129,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
 
         if (wake)
         {
-            _signal.SetResult(true);
+            Signal(inline: false);
         }
 
         return true;
@@ -192,7 +213,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
 
         if (wake)
         {
-            _signal.SetResult(true);
+            Signal(inline: false);
         }
     }
 

@@ -164,53 +164,74 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
     /// </summary>
     public PublishResult TryPublish(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue)
     {
+        SendLoopWakeups? wakeups = null;
+        PublishResult result;
         lock (_gate)
         {
-            var ring = recent.RingOf(Id);
-            if (clientMsgId is not null && ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
-            {
-                return new PublishResult(original, IsResend: true);
-            }
-
-            // Never let time run backwards within a room; ids must keep increasing (MessageIds).
-            var now = DateTime.UtcNow;
-            var timestamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
-            if (timestamp < _lastTimestamp)
-            {
-                timestamp = _lastTimestamp;
-            }
-
-            // Ids only grow within a room (MessageIds), also across a re-created room: the ring outlives it.
-            var previous = ring.NewestId > _lastId ? ring.NewestId : _lastId;
-            var message = new ChatMessage(MessageIds.Next(previous, timestamp), Id, sender.User, content, timestamp, clientMsgId);
-            var pending = new PendingMessage(message);
-            if (queue is null)
-            {
-                // Persistence is off: nothing to wait for, the ring may evict it like any stored message.
-                pending.Complete(InsertOutcome.NotDurable(message.Id));
-            }
-            else if (!queue.TryEnqueue(pending))
-            {
-                return default;
-            }
-
-            _lastTimestamp = timestamp;
-            _lastId = message.Id;
-            while (!ring.Append(pending))
-            {
-                // The ring was dropped (all of it stored) after we got it: the message goes to the room's new one.
-                ring = recent.RingOf(Id);
-            }
-
-            BroadcastLocked(ServerFrames.Message(message), except: null);
-            if (queue is not null)
-            {
-                // After the broadcast, so the sender gets its message before its ack even when the writer is faster.
-                pending.AddAckTarget(sender);
-            }
-
-            return new PublishResult(pending, IsResend: false);
+            result = PublishLocked(sender, content, clientMsgId, queue, ref wakeups);
         }
+
+        wakeups?.Schedule();
+        return result;
+    }
+
+    private PublishResult PublishLocked(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ref SendLoopWakeups? wakeups)
+    {
+        var ring = recent.RingOf(Id);
+        if (clientMsgId is not null && ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
+        {
+            return new PublishResult(original, IsResend: true);
+        }
+
+        // Never let time run backwards within a room; ids must keep increasing (MessageIds).
+        var now = DateTime.UtcNow;
+        var timestamp = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMillisecond), DateTimeKind.Utc);
+        if (timestamp < _lastTimestamp)
+        {
+            timestamp = _lastTimestamp;
+        }
+
+        // Ids only grow within a room (MessageIds), also across a re-created room: the ring outlives it.
+        var previous = ring.NewestId > _lastId ? ring.NewestId : _lastId;
+        var message = new ChatMessage(MessageIds.Next(previous, timestamp), Id, sender.User, content, timestamp, clientMsgId);
+        var pending = new PendingMessage(message);
+        if (queue is null)
+        {
+            // Persistence is off: nothing to wait for, the ring may evict it like any stored message.
+            pending.Complete(InsertOutcome.NotDurable(message.Id));
+        }
+        else if (!queue.TryEnqueue(pending))
+        {
+            return default;
+        }
+
+        _lastTimestamp = timestamp;
+        _lastId = message.Id;
+        while (!ring.Append(pending))
+        {
+            // The ring was dropped (all of it stored) after we got it: the message goes to the room's new one.
+            ring = recent.RingOf(Id);
+        }
+
+        // The one frame is queued to every member now, in id order; idle send loops are woken after the lock, by one
+        // work item for the whole room.
+        var frame = ServerFrames.Message(message);
+        wakeups = new SendLoopWakeups(_members.Length);
+        foreach (var member in _members)
+        {
+            if (member.SendDeferred(frame))
+            {
+                wakeups.Add(member);
+            }
+        }
+
+        if (queue is not null)
+        {
+            // After the broadcast, so the sender gets its message before its ack even when the writer is faster.
+            pending.AddAckTarget(sender);
+        }
+
+        return new PublishResult(pending, IsResend: false);
     }
 
     private void BroadcastLocked(ReadOnlyMemory<byte> frame, ChatConnection? except)
