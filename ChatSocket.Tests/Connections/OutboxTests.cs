@@ -33,6 +33,26 @@ public sealed class OutboxTests
     }
 
     [Test]
+    public async Task A_deferred_wake_leaves_the_idle_send_loop_parked_until_WakeInline_runs_it_on_the_caller()
+    {
+        var outbox = new Outbox(capacity: 100, maxWriteBytes: 1024);
+        var stream = new RecordingStream();
+        var loop = outbox.RunAsync(stream, CancellationToken.None);
+        // The loop is parked on an empty queue: the first deferred frame hands its wake-up to the caller.
+        Assert.That(outbox.TryEnqueue(new byte[] { 1 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        Assert.That(outbox.TryEnqueue(new byte[] { 2 }, deferWake: true), Is.EqualTo(EnqueueResult.Queued), "one wake-up per idle period");
+        Assert.That(outbox.TryEnqueue(new byte[] { 3 }), Is.EqualTo(EnqueueResult.Queued), "no second signal either");
+        Assert.That(stream.Writes, Is.Empty, "nothing written before the wake-up");
+
+        outbox.WakeInline();
+        outbox.Complete();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(stream.Writes, Has.Count.EqualTo(1), "the three frames went out in the one write of the inline pass");
+    }
+
+    [Test]
     public async Task A_batch_larger_than_the_write_limit_is_split_without_reordering()
     {
         var outbox = new Outbox(capacity: 100, maxWriteBytes: 1024);

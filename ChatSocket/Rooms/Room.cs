@@ -165,14 +165,18 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
     public PublishResult TryPublish(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue)
     {
         SendLoopWakeups? wakeups = null;
-        PublishResult result;
-        lock (_gate)
+        try
         {
-            result = PublishLocked(sender, content, clientMsgId, queue, ref wakeups);
+            lock (_gate)
+            {
+                return PublishLocked(sender, content, clientMsgId, queue, ref wakeups);
+            }
         }
-
-        wakeups?.Schedule();
-        return result;
+        finally
+        {
+            // Whatever happened after the frames were queued, the loops left idle must be woken, or they would stall.
+            wakeups?.Schedule();
+        }
     }
 
     private PublishResult PublishLocked(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ref SendLoopWakeups? wakeups)
