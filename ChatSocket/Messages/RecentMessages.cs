@@ -49,20 +49,30 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
     private void DropLeastRecentlyWritten()
     {
         // Only a ring whose messages are all stored may go: the others hold what the database does not have yet.
-        // When none qualifies (an outage), the map stays over its limit until the backlog is stored.
+        // Usually the least recently written ring is settled, and one check of it is enough; only when it is not is
+        // every ring checked. When none qualifies (an outage), the map stays over its limit until the backlog is
+        // stored. Retiring re-checks under the ring's lock: a message appended since keeps the ring.
+        if (Oldest(settledOnly: false) is { } oldest && oldest.Value.TryRetire())
+        {
+            _rings.TryRemove(oldest);
+        }
+        else if (Oldest(settledOnly: true) is { } settled && settled.Value.TryRetire())
+        {
+            _rings.TryRemove(settled);
+        }
+    }
+
+    private KeyValuePair<string, MessageRing>? Oldest(bool settledOnly)
+    {
         KeyValuePair<string, MessageRing>? oldest = null;
         foreach (var pair in _rings)
         {
-            if ((oldest is null || pair.Value.LastWrite < oldest.Value.Value.LastWrite) && pair.Value.IsSettled)
+            if ((oldest is null || pair.Value.LastWrite < oldest.Value.Value.LastWrite) && (!settledOnly || pair.Value.IsSettled))
             {
                 oldest = pair;
             }
         }
 
-        // Retiring re-checks under the ring's lock: a message appended since the scan keeps the ring.
-        if (oldest is { } victim && victim.Value.TryRetire())
-        {
-            _rings.TryRemove(victim);
-        }
+        return oldest;
     }
 }
