@@ -13,16 +13,13 @@ internal sealed class MessageQueue
 
     public MessageQueue(IOptions<PersistenceOptions> options)
     {
-        Capacity = options.Value.QueueCapacity;
-        _channel = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(Capacity)
+        _channel = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
             SingleWriter = false,
         });
     }
-
-    public int Capacity { get; }
 
     /// <summary>Messages waiting for the writer.</summary>
     public int Count => _channel.Reader.Count;

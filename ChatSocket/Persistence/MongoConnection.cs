@@ -22,12 +22,6 @@ internal sealed partial class MongoConnection(
     public IMongoCollection<StoredMessage> Messages =>
         _messages ?? throw new InvalidOperationException("The MongoDB connection has not been started.");
 
-    /// <summary>The database the messages live in.</summary>
-    public IMongoDatabase Database => Messages.Database;
-
-    /// <summary>The connection string of the embedded engine, or null when an external MongoDB is used.</summary>
-    public string? EmbeddedConnectionString => _embedded?.ConnectionString;
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = mongoOptions.Value;

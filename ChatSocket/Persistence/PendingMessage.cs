@@ -27,18 +27,6 @@ internal sealed class PendingMessage(ChatMessage message)
         }
     }
 
-    /// <summary>True once it is in the database.</summary>
-    public bool IsStored
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _outcome is { Stored: true };
-            }
-        }
-    }
-
     /// <summary>Asks for <see cref="IAckTarget.OnStored"/>; answered at once when the outcome is already known.</summary>
     public void AddAckTarget(IAckTarget target)
     {
