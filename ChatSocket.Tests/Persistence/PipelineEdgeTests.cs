@@ -189,7 +189,8 @@ public sealed class PipelineEdgeTests
             embedded.Faults.SetLatency(TimeSpan.FromMinutes(1));
             for (var i = 0; i < 3; i++)
             {
-                await alice.SendJsonAsync(new { type = "send", room_id = "hang", content = $"m{i}", client_msg_id = $"c{i}" });
+                // No client_msg_id: with one, the send would first wait for the database to say it is new.
+                await alice.SendJsonAsync(new { type = "send", room_id = "hang", content = $"m{i}" });
             }
 
             await alice.ReceiveMessagesAsync("hang", 3);
@@ -203,6 +204,39 @@ public sealed class PipelineEdgeTests
 
         var files = Directory.GetFiles(server.DataDirectory, "spill-*.bson");
         Assert.That(files, Has.Length.EqualTo(1), "the in-flight batch was spilled");
+    }
+
+    [Test]
+    public async Task A_spill_that_cannot_be_written_ends_the_stop_cleanly_with_a_failing_exit_code()
+    {
+        var embedded = RequireEmbedded();
+        // A regular file where the spill directory should be: creating the directory fails like a full disk does.
+        var blocked = Path.Combine(Path.GetTempPath(), $"chatsocket-blocked-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(blocked, "not a directory");
+        var settings = new Dictionary<string, string?>(Unlimited)
+        {
+            ["Persistence:ShutdownDrainTimeout"] = "00:00:00.300",
+            ["Persistence:DataDirectory"] = blocked,
+        };
+        var server = await ChatServer.StartAsync(settings);
+        try
+        {
+            await using var alice = await server.ConnectAndJoinAsync("alice", "nospace");
+            embedded.Faults.FailCommands(91, "insert");
+            await alice.SendJsonAsync(new { type = "send", room_id = "nospace", content = "never acked" });
+            await alice.ReceiveMessagesAsync("nospace", 1);
+
+            Assert.That(async () => await server.StopAsync(), Throws.Nothing, "no unhandled exception at shutdown");
+            Assert.That(Environment.ExitCode, Is.EqualTo(1), "the process will exit non-zero");
+            Assert.That(alice.HasNoPendingFrame || (await alice.ReceiveAsync(_ => true)).GetProperty("type").GetString() != "ack", Is.True, "never acked");
+        }
+        finally
+        {
+            Environment.ExitCode = 0;
+            embedded.Faults.Reset();
+            await server.DisposeAsync();
+            File.Delete(blocked);
+        }
     }
 
     [Test]

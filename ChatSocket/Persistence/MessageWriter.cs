@@ -256,8 +256,18 @@ internal sealed partial class MessageWriter(
             if (leftovers.Count > 0)
             {
                 metrics.Spilled(leftovers.Count);
-                // The host is stopping: the spill must reach the disk whatever the host's tokens say.
-                await spill.WriteAsync(leftovers, CancellationToken.None);
+                try
+                {
+                    // The host is stopping: the spill must reach the disk whatever the host's tokens say.
+                    await spill.WriteAsync(leftovers, CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A full or read-only disk: none of these was acked, so no promise is broken, but they may be lost.
+                    // One clear line and a failing exit code instead of an unhandled exception at shutdown.
+                    LogSpillFailed(logger, leftovers.Count, spill.Directory, ex.Message);
+                    Environment.ExitCode = 1;
+                }
             }
         }
     }
@@ -270,6 +280,9 @@ internal sealed partial class MessageWriter(
 
     [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Could not remove the restored spill file {Path}; it is restored again at the next start")]
     private static partial void LogNotDeleted(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Critical, Message = "Could not spill {Count} messages that were not stored yet to {Directory} ({Reason}); they were never acknowledged, so their senders must send them again")]
+    private static partial void LogSpillFailed(ILogger logger, int count, string directory, string reason);
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
     private static partial void LogRestored(ILogger logger, int count, string path);

@@ -18,7 +18,7 @@ internal sealed partial class SpillFile(IOptions<PersistenceOptions> options, IL
 
     private readonly HashSet<string> _damaged = new(StringComparer.Ordinal);
 
-    private string Directory => Path.GetFullPath(options.Value.DataDirectory);
+    public string Directory => Path.GetFullPath(options.Value.DataDirectory);
 
     /// <summary>Writes the messages to a new spill file and flushes it to disk.</summary>
     public async Task WriteAsync(IReadOnlyCollection<StoredMessage> messages, CancellationToken cancellationToken)
