@@ -127,6 +127,47 @@ public sealed class MessageRingTests
         Assert.That(ring.FindByClientMsgId("alice", "c-1"), Is.Null, "forgotten with its eviction");
     }
 
+    [Test]
+    public void A_client_msg_id_watermark_holds_while_the_ring_keeps_everything_published_after_it()
+    {
+        var ring = new MessageRing(capacity: 3, archived: true);
+        Fill(ring, 3, stored: true);
+        var (found, watermark) = ring.LookUpClientMsgId("alice", "c-1");
+
+        // Two more messages evict the two oldest, which were published before the watermark: still safe.
+        Fill(ring, 2, stored: true);
+        Assert.That(found, Is.Null);
+        Assert.That(ring.StillHoldsEverythingSince(watermark), Is.True);
+
+        // A third evicts the last message from before the watermark; a fourth evicts one published after it.
+        Fill(ring, 1, stored: true);
+        Assert.That(ring.StillHoldsEverythingSince(watermark), Is.True, "the oldest left is the first after the watermark");
+        Fill(ring, 1, stored: true);
+        Assert.That(ring.StillHoldsEverythingSince(watermark), Is.False, "a message published after the look-up may have left");
+    }
+
+    [Test]
+    public void A_client_msg_id_watermark_of_an_empty_ring_holds_only_until_the_first_eviction()
+    {
+        var ring = new MessageRing(capacity: 2, archived: true);
+        var (_, watermark) = ring.LookUpClientMsgId("alice", "c-1");
+        Fill(ring, 2, stored: true);
+        Assert.That(ring.StillHoldsEverythingSince(watermark), Is.True);
+        Fill(ring, 1, stored: true);
+        Assert.That(ring.StillHoldsEverythingSince(watermark), Is.False);
+        Assert.That(new MessageRing(2, true).StillHoldsEverythingSince(watermark), Is.False, "another ring proves nothing");
+    }
+
+    [Test]
+    public void A_client_msg_id_in_the_ring_is_found_with_its_message()
+    {
+        var ring = new MessageRing(capacity: 4, archived: true);
+        var original = Append(ring, "hello", "alice", "c-1");
+
+        Assert.That(ring.LookUpClientMsgId("alice", "c-1").Found, Is.SameAs(original));
+        Assert.That(ring.LookUpClientMsgId("bob", "c-1").Found, Is.Null, "keys are per sender");
+    }
+
     private static List<ChatMessage> Fill(MessageRing ring, int count, bool stored)
     {
         var messages = new List<ChatMessage>();

@@ -111,11 +111,18 @@ internal sealed class ChatConnection : IAckTarget
         {
             Send(ServerFrames.Ack(sent.RoomId, outcome.StoredId, sent.ClientMsgId), uncapped: true);
         }
+        else if (outcome.IsClientMsgIdConflict)
+        {
+            Send(ServerFrames.Error(new ProtocolError(ErrorCodes.DuplicateClientMsgId, DuplicateClientMsgIdMessage, sent.ClientMsgId)), uncapped: true);
+        }
         else
         {
             Send(ServerFrames.Error(new ProtocolError(ErrorCodes.StoreFailed, "the database refused this message; it was not stored", sent.ClientMsgId ?? sent.Id.ToString())), uncapped: true);
         }
     }
+
+    /// <summary>The text of a <see cref="ErrorCodes.DuplicateClientMsgId"/> error.</summary>
+    public const string DuplicateClientMsgIdMessage = "this client_msg_id was already used for another message in this room; a resend must carry the same content";
 
     /// <summary>Queues an error frame.</summary>
     public void SendError(ProtocolError error) => Send(ServerFrames.Error(error));

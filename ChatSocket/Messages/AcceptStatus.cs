@@ -15,4 +15,12 @@ internal enum AcceptStatus
 
     /// <summary>The persistence queue stayed full past its timeout: neither broadcast nor stored.</summary>
     Overloaded,
+
+    /// <summary>The sender already used this <c>client_msg_id</c> in the room for other content: neither broadcast nor
+    /// stored.</summary>
+    DuplicateClientMsgId,
+
+    /// <summary>The database could not be asked whether the <c>client_msg_id</c> is used: neither broadcast nor
+    /// stored; the client may send again later.</summary>
+    Unavailable,
 }

@@ -17,4 +17,8 @@ internal interface IMessageArchive
     /// <summary>Up to <paramref name="limit"/> stored messages newer than <paramref name="after"/> (and older than
     /// <paramref name="before"/> when given), oldest first; <c>HasMore</c> when more follow.</summary>
     Task<HistoryPage> GetAfterAsync(string roomId, ObjectId after, ObjectId? before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The stored message this sender sent to the room with this <c>client_msg_id</c>, if any. Throws
+    /// <see cref="ArchiveUnavailableException"/> when the database cannot be asked.</summary>
+    Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken);
 }

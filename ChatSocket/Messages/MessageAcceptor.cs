@@ -6,13 +6,17 @@ using Microsoft.Extensions.Options;
 namespace ChatSocket.Messages;
 
 /// <summary>
-/// The accept path of a chat message, already validated by the protocol layer: membership check, then the room's
-/// ordered step (<see cref="Room.TryPublish"/>: resend check, id, timestamp, persistence queue, recent history,
-/// fan-out). When the persistence queue is full it waits for room, up to
+/// The accept path of a chat message, already validated by the protocol layer: membership check, the
+/// <c>client_msg_id</c> check, then the room's ordered step (<see cref="Room.TryPublish"/>: id, timestamp,
+/// persistence queue, recent history, fan-out). A <c>client_msg_id</c> is recognised the same way whether its
+/// original is in memory or only in the database, before anything is broadcast: same content is a resend (acked with
+/// the original's id), other content a conflict. When the persistence queue is full it waits for room, up to
 /// <see cref="PersistenceOptions.EnqueueTimeout"/>, then answers <see cref="AcceptStatus.Overloaded"/>.
 /// </summary>
 internal sealed class MessageAcceptor(
     RoomRegistry rooms,
+    RecentMessages recent,
+    IMessageArchive archive,
     ChatMetrics metrics,
     MessageQueue queue,
     PersistenceMetrics persistenceMetrics,
@@ -20,10 +24,12 @@ internal sealed class MessageAcceptor(
 {
     private readonly MessageQueue? _queue = options.Value.Enabled ? queue : null;
     private readonly TimeSpan _enqueueTimeout = options.Value.EnqueueTimeout;
+    private readonly TimeSpan _checkTimeout = options.Value.ClientMsgIdCheckTimeout;
 
     public async ValueTask<AcceptResult> AcceptAsync(ChatConnection sender, string roomId, string content, string? clientMsgId, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + _enqueueTimeout;
+        var checkDeadline = DateTime.UtcNow + _checkTimeout;
         while (true)
         {
             var room = sender.IsIn(roomId) ? rooms.Find(roomId) : null;
@@ -32,22 +38,51 @@ internal sealed class MessageAcceptor(
                 return new AcceptResult(AcceptStatus.NotInRoom, null);
             }
 
-            var result = room.TryPublish(sender, content, clientMsgId, _queue);
-            if (result.Message is { } pending)
+            ClientMsgIdWatermark? checkedAt = null;
+            if (clientMsgId is not null && archive.IsDurable)
             {
-                if (result.IsResend)
+                var (inRing, watermark) = recent.RingOf(roomId).LookUpClientMsgId(sender.User, clientMsgId);
+                if (inRing is null)
                 {
+                    // Not in memory: the database is asked before anything is broadcast.
+                    ChatMessage? stored;
+                    try
+                    {
+                        stored = await FindStoredAsync(roomId, sender.User, clientMsgId, checkDeadline, cancellationToken);
+                    }
+                    catch (ArchiveUnavailableException)
+                    {
+                        return new AcceptResult(AcceptStatus.Unavailable, null);
+                    }
+
+                    if (stored is not null)
+                    {
+                        return StoredOriginal(sender, stored, content);
+                    }
+
+                    checkedAt = watermark;
+                }
+            }
+
+            var result = room.TryPublish(sender, content, clientMsgId, _queue, checkedAt);
+            switch (result.Status)
+            {
+                case PublishStatus.Published:
+                    metrics.MessageAccepted();
+                    return new AcceptResult(AcceptStatus.Accepted, result.Message!.Message);
+                case PublishStatus.Resend:
                     // Acked with the original's id once that is durable (at once if it already is).
                     if (_queue is not null)
                     {
-                        pending.AddAckTarget(sender);
+                        result.Message!.AddAckTarget(sender);
                     }
 
-                    return new AcceptResult(AcceptStatus.Resend, pending.Message);
-                }
-
-                metrics.MessageAccepted();
-                return new AcceptResult(AcceptStatus.Accepted, pending.Message);
+                    return new AcceptResult(AcceptStatus.Resend, result.Message!.Message);
+                case PublishStatus.Conflict:
+                    return new AcceptResult(AcceptStatus.DuplicateClientMsgId, result.Message!.Message);
+                case PublishStatus.Recheck:
+                    // A message with this client_msg_id may have been stored and left the ring during the query.
+                    continue;
             }
 
             // The queue is full: wait for room outside the room's lock, then publish again (with a new id, so the
@@ -60,4 +95,35 @@ internal sealed class MessageAcceptor(
             }
         }
     }
+
+    // The database's answer, or ArchiveUnavailableException past the deadline.
+    private async Task<ChatMessage?> FindStoredAsync(string roomId, string sender, string clientMsgId, DateTime deadline, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Max(deadline - DateTime.UtcNow, TimeSpan.FromMilliseconds(100)));
+        try
+        {
+            return await archive.FindByClientMsgIdAsync(roomId, sender, clientMsgId, timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ArchiveUnavailableException("the database did not answer in time", ex);
+        }
+    }
+
+    // The original is stored, so it is durable: a resend is acked at once, a conflict refused.
+    private static AcceptResult StoredOriginal(ChatConnection sender, ChatMessage stored, string content)
+    {
+        if (stored.Content != content)
+        {
+            return new AcceptResult(AcceptStatus.DuplicateClientMsgId, stored);
+        }
+
+        var original = new PendingMessage(stored);
+        original.Complete(new InsertOutcome(true, stored.Id, null));
+        original.AddAckTarget(sender);
+        return new AcceptResult(AcceptStatus.Resend, stored);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

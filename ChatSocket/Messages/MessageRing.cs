@@ -20,6 +20,7 @@ internal sealed class MessageRing(int capacity, bool archived)
     private int _head; // physical index of the oldest
     private int _count;
     private long _evictions;
+    private ObjectId _lastEvictedId = ObjectId.Empty;
     // The eviction count at which the database was seen to hold nothing older than the ring: while it still
     // matches, the ring is the room's whole history.
     private long _completeAt = -1;
@@ -131,6 +132,33 @@ internal sealed class MessageRing(int capacity, bool archived)
         }
     }
 
+    /// <summary>
+    /// Looks up a <c>client_msg_id</c> and takes a watermark in one step, before the database is asked about it. If
+    /// the ring does not have it, any message with it that the database query cannot see was published after this
+    /// call; <see cref="StillHoldsEverythingSince"/> later tells whether the ring still holds all of those.
+    /// </summary>
+    public (PendingMessage? Found, ClientMsgIdWatermark Watermark) LookUpClientMsgId(string sender, string clientMsgId)
+    {
+        lock (_gate)
+        {
+            var newest = _count > 0 ? At(_count - 1).Message.Id : ObjectId.Empty;
+            return (_byClientId.GetValueOrDefault((sender, clientMsgId)), new ClientMsgIdWatermark(this, newest, _evictions));
+        }
+    }
+
+    /// <summary>
+    /// True when no message published after <paramref name="watermark"/> was taken has left the ring: nothing left
+    /// it since, or the last message that left is one from before the watermark (messages leave oldest first).
+    /// </summary>
+    public bool StillHoldsEverythingSince(ClientMsgIdWatermark watermark)
+    {
+        lock (_gate)
+        {
+            return ReferenceEquals(watermark.Ring, this) &&
+                (_evictions == watermark.Evictions || _lastEvictedId <= watermark.NewestId);
+        }
+    }
+
     /// <summary>Marks that the database holds nothing older than the ring's oldest message: the ring is the whole
     /// history of the room, and joins need no query.</summary>
     public void MarkComplete(long evictionsSeen)
@@ -236,6 +264,7 @@ internal sealed class MessageRing(int capacity, bool archived)
             _byClientId.Remove((oldest.Message.Sender, clientMsgId));
         }
 
+        _lastEvictedId = oldest.Message.Id;
         _items[_head] = null!;
         _head = (_head + 1) % _items.Length;
         _count--;

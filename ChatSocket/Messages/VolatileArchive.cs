@@ -12,4 +12,7 @@ internal sealed class VolatileArchive : IMessageArchive
 
     public Task<HistoryPage> GetAfterAsync(string roomId, ObjectId after, ObjectId? before, int limit, CancellationToken cancellationToken) =>
         Task.FromResult(HistoryPage.Empty);
+
+    public Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken) =>
+        Task.FromResult<ChatMessage?>(null);
 }

@@ -88,10 +88,12 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
         error.Category == ServerErrorCategory.DuplicateKey || RefusedForGood.Contains(error.Code);
 
     /// <summary>
-    /// Duplicates are stored: a document whose own id is in the collection landed on an earlier try; any other
-    /// clashes on its <c>client_msg_id</c> (a resend) and is stored under the original's id. Two queries for the
-    /// whole batch: a retry after a lost reply makes every document a duplicate, and one query each would hold the
-    /// writer for a round trip per message.
+    /// A duplicate counts as stored only when what is stored is this message: a document with its own id and the same
+    /// content landed on an earlier try, or a document with its <c>client_msg_id</c> and the same content is the
+    /// original of a resend (stored under the original's id). The same <c>client_msg_id</c> with other content is a
+    /// conflict, not stored. Two queries for the whole batch, read with majority read concern when writes ask for
+    /// majority, so only a durable document counts: a retry after a lost reply makes every document a duplicate, and
+    /// one query each would hold the writer for a round trip per message.
     /// </summary>
     private async Task ResolveDuplicatesAsync(IReadOnlyList<StoredMessage> batch, List<int> duplicates, InsertOutcome[] outcomes, CancellationToken cancellationToken)
     {
@@ -100,32 +102,71 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
             return;
         }
 
+        var messages = DurableReads;
         var filter = Builders<StoredMessage>.Filter;
-        var projection = Builders<StoredMessage>.Projection.Include(m => m.Id).Include(m => m.RoomId).Include(m => m.Sender).Include(m => m.ClientMsgId);
-        var landed = (await Messages.Find(filter.In(m => m.Id, duplicates.Select(i => batch[i].Id))).Project(projection).ToListAsync(cancellationToken))
-            .Select(d => d["_id"].AsObjectId)
-            .ToHashSet();
-        var resends = duplicates.Where(i => !landed.Contains(batch[i].Id) && batch[i].ClientMsgId is not null).ToList();
-        var originals = new Dictionary<(string, string, string), ObjectId>();
+        var landed = (await messages.Find(filter.In(m => m.Id, duplicates.Select(i => batch[i].Id))).ToListAsync(cancellationToken))
+            .ToDictionary(m => m.Id);
+        var resends = duplicates.Where(i => !landed.ContainsKey(batch[i].Id) && batch[i].ClientMsgId is not null).ToList();
+        var originals = new Dictionary<(string, string, string), StoredMessage>();
         if (resends.Count > 0)
         {
             var keys = resends.Select(i => filter.Eq(m => m.RoomId, batch[i].RoomId) & filter.Eq(m => m.Sender, batch[i].Sender) & filter.Eq(m => m.ClientMsgId, batch[i].ClientMsgId));
-            foreach (var original in await Messages.Find(filter.Or(keys)).Project(projection).ToListAsync(cancellationToken))
+            foreach (var original in await messages.Find(filter.Or(keys)).ToListAsync(cancellationToken))
             {
-                originals[(original["room_id"].AsString, original["sender"].AsString, original["client_msg_id"].AsString)] = original["_id"].AsObjectId;
+                originals[(original.RoomId, original.Sender, original.ClientMsgId!)] = original;
             }
         }
 
         foreach (var i in duplicates)
         {
             var message = batch[i];
-            var storedId = !landed.Contains(message.Id) && message.ClientMsgId is { } clientMsgId &&
-                originals.TryGetValue((message.RoomId, message.Sender, clientMsgId), out var original)
-                ? original
-                : message.Id;
-            outcomes[i] = new InsertOutcome(true, storedId, null);
+            if (landed.TryGetValue(message.Id, out var same))
+            {
+                outcomes[i] = IsSameMessage(same, message)
+                    ? new InsertOutcome(true, message.Id, null)
+                    : new InsertOutcome(false, message.Id, "another document is stored under this message's id");
+            }
+            else if (message.ClientMsgId is { } clientMsgId && originals.TryGetValue((message.RoomId, message.Sender, clientMsgId), out var original))
+            {
+                outcomes[i] = original.Content == message.Content
+                    ? new InsertOutcome(true, original.Id, null)
+                    : new InsertOutcome(false, message.Id, $"client_msg_id {clientMsgId} is already used by message {original.Id}", IsClientMsgIdConflict: true);
+            }
+            else
+            {
+                // A duplicate key, yet no durable document matches it (not majority-committed yet, or removed since):
+                // nothing proves it is stored, so the batch is tried again.
+                throw new DuplicateNotConfirmedException($"message {message.Id} met a duplicate key, but no durable document matches it");
+            }
         }
     }
+
+    private static bool IsSameMessage(StoredMessage stored, StoredMessage message) =>
+        stored.RoomId == message.RoomId && stored.Sender == message.Sender && stored.Content == message.Content &&
+        stored.ClientMsgId == message.ClientMsgId && stored.Timestamp == message.Timestamp;
+
+    /// <summary>Looks up a <c>client_msg_id</c> through the unique index; database trouble becomes
+    /// <see cref="ArchiveUnavailableException"/>.</summary>
+    public async Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken)
+    {
+        var filter = Builders<StoredMessage>.Filter;
+        try
+        {
+            var stored = await Messages
+                .Find(filter.Eq(m => m.RoomId, roomId) & filter.Eq(m => m.Sender, sender) & filter.Eq(m => m.ClientMsgId, clientMsgId))
+                .Limit(1)
+                .FirstOrDefaultAsync(cancellationToken);
+            return stored?.ToChatMessage();
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            throw new ArchiveUnavailableException("the database could not be asked whether this client_msg_id is used", ex);
+        }
+    }
+
+    // Reads that must see only what is durable under the configured write concern.
+    private IMongoCollection<StoredMessage> DurableReads =>
+        Messages.Settings.WriteConcern?.W == WriteConcern.WMajority.W ? Messages.WithReadConcern(ReadConcern.Majority) : Messages;
 
     public Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
     {

@@ -41,7 +41,7 @@ internal sealed class PersistenceOptions
     [Required]
     public string DataDirectory { get; set; } = "./data";
 
-    /// <summary>Recent <c>client_msg_id</c>s remembered per room for idempotent resends. Default 1,000.</summary>
-    [Range(0, 1_000_000)]
-    public int RecentClientIdsPerRoom { get; set; } = 1_000;
+    /// <summary>How long a send with a <c>client_msg_id</c> that is not in memory waits for the database to say whether
+    /// it is new, before it is refused with <c>unavailable</c>. Default 5 s.</summary>
+    public TimeSpan ClientMsgIdCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

@@ -15,6 +15,7 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Persistence:RetryMaxDelay must be at least Persistence:RetryInitialDelay, both positive")
+            .Validate(o => o.ClientMsgIdCheckTimeout > TimeSpan.Zero, "Persistence:ClientMsgIdCheckTimeout must be positive")
             .ValidateOnStart();
         services.AddSingleton<MessageQueue>();
         services.AddSingleton<PersistenceMetrics>();

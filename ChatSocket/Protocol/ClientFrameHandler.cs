@@ -175,6 +175,12 @@ internal sealed class ClientFrameHandler(RoomRegistry rooms, MessageAcceptor acc
             case AcceptStatus.Overloaded:
                 connection.SendError(new ProtocolError(ErrorCodes.Overloaded, "the server cannot take messages this fast right now; send again later", reference));
                 break;
+            case AcceptStatus.DuplicateClientMsgId:
+                connection.SendError(new ProtocolError(ErrorCodes.DuplicateClientMsgId, ChatConnection.DuplicateClientMsgIdMessage, reference));
+                break;
+            case AcceptStatus.Unavailable:
+                connection.SendError(new ProtocolError(ErrorCodes.Unavailable, "the database could not confirm that this client_msg_id is new; nothing was sent; send again later", reference));
+                break;
         }
     }
 

@@ -24,4 +24,8 @@ internal static class ErrorCodes
     /// <summary>History could not be read from the database (an outage): the join or history request did nothing; ask
     /// again later.</summary>
     public const string Unavailable = "unavailable";
+
+    /// <summary>The sender already used this <c>client_msg_id</c> in the room for other content: nothing was broadcast or
+    /// stored. A <c>client_msg_id</c> stays used for as long as its message is stored.</summary>
+    public const string DuplicateClientMsgId = "duplicate_client_msg_id";
 }

@@ -160,16 +160,18 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
     /// The ordered step of accepting a message: assigns its id and timestamp, hands it to the persistence queue,
     /// appends it to the recent history and hands the one encoded frame to every member, all under the room's lock
     /// so that every member sees the ids in order. A <c>client_msg_id</c> the sender already used is not published
-    /// again: the result is the original. When the queue is full nothing happens and the result has no message.
+    /// again: the result is the original (a resend, or a conflict when the content differs). When the database was
+    /// asked about the <c>client_msg_id</c> first, <paramref name="checkedAt"/> is the ring's state before that
+    /// query: if a message with it could have left the ring since, nothing happens and the caller asks again.
     /// </summary>
-    public PublishResult TryPublish(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue)
+    public PublishResult TryPublish(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ClientMsgIdWatermark? checkedAt)
     {
         SendLoopWakeups? wakeups = null;
         try
         {
             lock (_gate)
             {
-                return PublishLocked(sender, content, clientMsgId, queue, ref wakeups);
+                return PublishLocked(sender, content, clientMsgId, queue, checkedAt, ref wakeups);
             }
         }
         finally
@@ -179,12 +181,20 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         }
     }
 
-    private PublishResult PublishLocked(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ref SendLoopWakeups? wakeups)
+    private PublishResult PublishLocked(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ClientMsgIdWatermark? checkedAt, ref SendLoopWakeups? wakeups)
     {
         var ring = recent.RingOf(Id);
-        if (clientMsgId is not null && ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
+        if (clientMsgId is not null)
         {
-            return new PublishResult(original, IsResend: true);
+            if (ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
+            {
+                return new PublishResult(original.Message.Content == content ? PublishStatus.Resend : PublishStatus.Conflict, original);
+            }
+
+            if (checkedAt is { } watermark && !ring.StillHoldsEverythingSince(watermark))
+            {
+                return new PublishResult(PublishStatus.Recheck, null);
+            }
         }
 
         // Never let time run backwards within a room; ids must keep increasing (MessageIds).
@@ -206,7 +216,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         }
         else if (!queue.TryEnqueue(pending))
         {
-            return default;
+            return new PublishResult(PublishStatus.QueueFull, null);
         }
 
         _lastTimestamp = timestamp;
@@ -235,7 +245,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
             pending.AddAckTarget(sender);
         }
 
-        return new PublishResult(pending, IsResend: false);
+        return new PublishResult(PublishStatus.Published, pending);
     }
 
     private void BroadcastLocked(ReadOnlyMemory<byte> frame, ChatConnection? except)
