@@ -1,7 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Runtime.CompilerServices;
-using ChatSocket.Connections;
-using ChatSocket.Rooms;
 
 namespace ChatSocket;
 
@@ -20,12 +17,14 @@ internal sealed class ChatMetrics
     private long _acceptedTotal;
     private long _slowConsumersTotal;
 
-    public ChatMetrics(IMeterFactory meterFactory, ConnectionRegistry connections, RoomRegistry rooms)
+    /// <summary>Creates the meter; the gauges read the live values through the delegates, so that the metrics depend
+    /// on no feature (every feature counts into them).</summary>
+    public ChatMetrics(IMeterFactory meterFactory, Func<int> connections, Func<int> rooms, Func<long> queuedFrames)
     {
         var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableGauge("chatsocket.connections.active", () => connections.Count, description: "Open WebSocket connections.");
-        meter.CreateObservableGauge("chatsocket.rooms.active", () => rooms.Count, description: "Rooms with at least one member.");
-        meter.CreateObservableGauge("chatsocket.connections.queued_frames", () => QueuedFrames(connections), description: "Frames waiting in all send queues (sampled when collected).");
+        meter.CreateObservableGauge("chatsocket.connections.active", connections, description: "Open WebSocket connections.");
+        meter.CreateObservableGauge("chatsocket.rooms.active", rooms, description: "Rooms with at least one member.");
+        meter.CreateObservableGauge("chatsocket.connections.queued_frames", queuedFrames, description: "Frames waiting in all send queues (sampled when collected).");
         _accepted = meter.CreateCounter<long>("chatsocket.messages.accepted", description: "Chat messages accepted and broadcast.");
         _slowConsumers = meter.CreateCounter<long>("chatsocket.connections.slow_consumers", description: "Connections closed with 1013 because their send queue was full.");
         _rejected = meter.CreateCounter<long>("chatsocket.connections.rejected", description: "Upgrades refused (origin, connection limit).");
@@ -36,13 +35,6 @@ internal sealed class ChatMetrics
 
     /// <summary>Connections closed as slow consumers since start.</summary>
     public long SlowConsumersTotal => Interlocked.Read(ref _slowConsumersTotal);
-
-    private static long QueuedFrames(ConnectionRegistry connections)
-    {
-        var total = new StrongBox<long>();
-        connections.ForEach(static (connection, sum) => sum.Value += connection.QueuedFrames, total);
-        return total.Value;
-    }
 
     public void MessageAccepted()
     {

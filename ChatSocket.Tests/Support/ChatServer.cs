@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatSocket.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,15 +1,14 @@
-using ChatSocket.Persistence;
-using ChatSocket.Protocol;
+using ChatSocket.Chat;
 using ChatSocket.WebSockets;
 
 namespace ChatSocket.Connections;
 
 /// <summary>
-/// One WebSocket client: its identity, rooms, rate limit and outbound queue, and the two loops that serve it — a
-/// receive loop (frames in, requests handled) and a send loop (the <see cref="Outbox"/>). The first loop to end ends
+/// One WebSocket client: its identity and outbound queue, its <see cref="ChatSession"/>, and the two loops that serve
+/// it — a receive loop (frames in, requests handled by the chat) and a send loop (the <see cref="Outbox"/>). The first loop to end ends
 /// the other; a closing connection waits at most <see cref="ChatOptions.CloseTimeout"/> for the close handshake.
 /// </summary>
-internal sealed class ChatConnection : IAckTarget
+internal sealed class ChatConnection : IChatClient
 {
     private static readonly byte[] SlowConsumerClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.TryAgainLater, "slow consumer");
     private static readonly byte[] ShutdownClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "server shutting down");
@@ -19,7 +18,6 @@ internal sealed class ChatConnection : IAckTarget
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Outbox _outbox;
-    private readonly List<string> _rooms = [];
     private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceived = Environment.TickCount64;
     private long _lastPing;
@@ -33,7 +31,7 @@ internal sealed class ChatConnection : IAckTarget
         _metrics = metrics;
         _logger = logger;
         _outbox = new Outbox(options.SendQueueCapacity, options.MaxWriteBytes);
-        RateLimiter = new TokenBucket(options.MessagesPerSecond, options.MessageBurst);
+        Session = new ChatSession(this, options);
     }
 
     public long Id { get; }
@@ -41,31 +39,14 @@ internal sealed class ChatConnection : IAckTarget
     /// <summary>The user name every message of this connection carries as <c>sender</c>.</summary>
     public string User { get; }
 
-    /// <summary>Frames per second this connection may send.</summary>
-    public TokenBucket RateLimiter { get; }
-
-    /// <summary>Rooms joined, oldest join first. Touched only by this connection's receive loop and its end.</summary>
-    public IReadOnlyList<string> Rooms => _rooms;
-
-    /// <summary>The room plain text goes to: the most recently joined room still joined.</summary>
-    public string? CurrentRoom => _rooms.Count > 0 ? _rooms[^1] : null;
+    /// <summary>The client's state in the chat (rooms, rate limit), handed to the chat with each request.</summary>
+    public ChatSession Session { get; }
 
     /// <summary>Whether a close frame was queued: nothing more will be sent or handled.</summary>
     public bool IsClosing => _closing.Task.IsCompleted;
 
     /// <summary>Frames waiting in the send queue.</summary>
     public int QueuedFrames => _outbox.Count;
-
-    public bool IsIn(string roomId) => _rooms.Contains(roomId);
-
-    /// <summary>Records a join (moving a re-joined room to the end: it becomes the current room).</summary>
-    public void AddRoom(string roomId)
-    {
-        _rooms.Remove(roomId);
-        _rooms.Add(roomId);
-    }
-
-    public void RemoveRoom(string roomId) => _rooms.Remove(roomId);
 
     /// <summary>
     /// Queues a pre-encoded frame. Never waits: when the queue is full the connection is closed with 1013 and the
@@ -97,35 +78,8 @@ internal sealed class ChatConnection : IAckTarget
         return result;
     }
 
-    /// <summary>The writer's word on a message this connection sent: an <c>ack</c> once it is durable, an error
-    /// when the database refused it for good. Dropped when the connection is closing.</summary>
-    public void OnStored(PendingMessage message, InsertOutcome outcome)
-    {
-        if (IsClosing)
-        {
-            return;
-        }
-
-        var sent = message.Message;
-        if (outcome.Stored)
-        {
-            Send(ServerFrames.Ack(sent.RoomId, outcome.StoredId, sent.ClientMsgId), uncapped: true);
-        }
-        else if (outcome.IsClientMsgIdConflict)
-        {
-            Send(ServerFrames.Error(new ProtocolError(ErrorCodes.DuplicateClientMsgId, DuplicateClientMsgIdMessage, sent.ClientMsgId)), uncapped: true);
-        }
-        else
-        {
-            Send(ServerFrames.Error(new ProtocolError(ErrorCodes.StoreFailed, "the database refused this message; it was not stored", sent.ClientMsgId ?? sent.Id.ToString())), uncapped: true);
-        }
-    }
-
-    /// <summary>The text of a <see cref="ErrorCodes.DuplicateClientMsgId"/> error.</summary>
-    public const string DuplicateClientMsgIdMessage = "this client_msg_id was already used for another message in this room; a resend must carry the same content";
-
-    /// <summary>Queues an error frame.</summary>
-    public void SendError(ProtocolError error) => Send(ServerFrames.Error(error));
+    /// <summary>Queues an answer to the client's own message (an ack), not counted against the queue's cap.</summary>
+    public void SendReply(ReadOnlyMemory<byte> frame) => Send(frame, uncapped: true);
 
     /// <summary>Starts the closing handshake with <paramref name="code"/>; later sends are dropped.</summary>
     public void Close(ushort code, string reason) => Close(WebSocketFrameEncoder.Close(code, reason));
@@ -154,7 +108,7 @@ internal sealed class ChatConnection : IAckTarget
     /// closes it with 1001; <paramref name="abortTransport"/> drops the TCP connection when the close handshake does
     /// not finish in time.
     /// </summary>
-    public async Task RunAsync(Stream stream, ClientFrameHandler handler, Action abortTransport, CancellationToken stopping, CancellationToken aborted)
+    public async Task RunAsync(Stream stream, ChatRequestHandler handler, Action abortTransport, CancellationToken stopping, CancellationToken aborted)
     {
         using var loops = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         await using var onStopping = stopping.UnsafeRegister(static state => ((ChatConnection)state!).Close(ShutdownClose), this);
@@ -214,7 +168,7 @@ internal sealed class ChatConnection : IAckTarget
         }
     }
 
-    private async Task ReceiveLoopAsync(Stream stream, ClientFrameHandler handler, CancellationToken cancellationToken)
+    private async Task ReceiveLoopAsync(Stream stream, ChatRequestHandler handler, CancellationToken cancellationToken)
     {
         using var reader = new WebSocketReader(stream, _options.MaxMessageBytes);
         while (true)
@@ -240,7 +194,7 @@ internal sealed class ChatConnection : IAckTarget
             switch (frame.Kind)
             {
                 case WebSocketReadKind.Text when !IsClosing:
-                    await handler.HandleAsync(this, frame.Payload, cancellationToken);
+                    await handler.HandleAsync(Session, frame.Payload, cancellationToken);
                     break;
                 case WebSocketReadKind.Ping:
                     Send(WebSocketFrameEncoder.Frame(WebSocketOpcode.Pong, frame.Payload.Span));

@@ -1,3 +1,4 @@
+using ChatSocket.Chat;
 using ChatSocket.Protocol;
 using ChatSocket.WebSockets;
 using Microsoft.AspNetCore.Http.Features;
@@ -13,8 +14,7 @@ namespace ChatSocket.Connections;
 /// </summary>
 internal sealed class ConnectionAcceptor(
     ConnectionRegistry connections,
-    Rooms.RoomRegistry rooms,
-    ClientFrameHandler handler,
+    ChatRequestHandler handler,
     ChatMetrics metrics,
     IHostApplicationLifetime lifetime,
     IOptions<ChatOptions> options,
@@ -97,19 +97,19 @@ internal sealed class ConnectionAcceptor(
         {
             if (!userValid)
             {
-                connection.SendError(new ProtocolError(ErrorCodes.BadRequest, $"user must have 1 to {_options.MaxUserLength} characters and no control characters; you are {user}", "user"));
+                connection.Session.SendError(new ProtocolError(ErrorCodes.BadRequest, $"user must have 1 to {_options.MaxUserLength} characters and no control characters; you are {user}", "user"));
             }
 
             if (context.Request.Query["room"].ToString() is { Length: > 0 } room)
             {
-                await handler.JoinAsync(connection, room, null, null, "join", context.RequestAborted);
+                await handler.JoinAsync(connection.Session, room, null, null, "join", context.RequestAborted);
             }
 
             await connection.RunAsync(stream, handler, context.Abort, lifetime.ApplicationStopping, context.RequestAborted);
         }
         finally
         {
-            rooms.RemoveFromAll(connection);
+            handler.Disconnect(connection.Session);
             connections.Remove(connection);
             ConnectionLog.Ended(logger, id);
         }

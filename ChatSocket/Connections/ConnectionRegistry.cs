@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Connections;
@@ -41,6 +42,14 @@ internal sealed class ConnectionRegistry(IOptions<ChatOptions> options)
     public void Add(ChatConnection connection) => _connections[connection.Id] = connection;
 
     public void Remove(ChatConnection connection) => _connections.TryRemove(connection.Id, out _);
+
+    /// <summary>Frames waiting in all send queues (sampled for the metrics).</summary>
+    public long QueuedFrames()
+    {
+        var total = new StrongBox<long>();
+        ForEach(static (connection, sum) => sum.Value += connection.QueuedFrames, total);
+        return total.Value;
+    }
 
     /// <summary>Visits every open connection without copying the set.</summary>
     public void ForEach<TState>(Action<ChatConnection, TState> action, TState state)

@@ -31,18 +31,6 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
         }
     }
 
-    /// <summary>Whether the queue was completed: nothing more is accepted.</summary>
-    public bool IsCompleted
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _completed;
-            }
-        }
-    }
-
     /// <summary>Queues a frame unless the queue is full or completed. Never blocks. An <paramref name="uncapped"/>
     /// frame (an ack) neither counts against the capacity nor is refused by it: acks are bounded by the
     /// connection's own messages waiting for the database, and a batch stored after an outage acks many at once.

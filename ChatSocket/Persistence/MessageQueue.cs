@@ -7,7 +7,7 @@ namespace ChatSocket.Persistence;
 /// The bounded queue between the rooms and the writer. Full policy: the sender waits up to
 /// <see cref="PersistenceOptions.EnqueueTimeout"/>, then the message is rejected as <c>overloaded</c>.
 /// </summary>
-internal sealed class MessageQueue
+internal sealed class MessageQueue : IMessageSink
 {
     private readonly Channel<PendingMessage> _channel;
 
@@ -27,7 +27,7 @@ internal sealed class MessageQueue
     public ChannelReader<PendingMessage> Reader => _channel.Reader;
 
     /// <summary>Adds without waiting; false when the queue is full or closed.</summary>
-    public bool TryEnqueue(PendingMessage message) => _channel.Writer.TryWrite(message);
+    public bool TryAdd(PendingMessage message) => _channel.Writer.TryWrite(message);
 
     /// <summary>Waits until there may be room, at most <paramref name="timeout"/>; false on timeout or when the
     /// queue is closed for shutdown.</summary>
@@ -45,6 +45,8 @@ internal sealed class MessageQueue
             return false;
         }
     }
+
+    public void AckWhenStored(PendingMessage message, IAckTarget target) => message.AddAckTarget(target);
 
     /// <summary>Closes the queue for shutdown: no more messages are accepted, the writer drains the rest.</summary>
     public void Complete() => _channel.Writer.TryComplete();

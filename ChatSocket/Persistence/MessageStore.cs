@@ -192,14 +192,25 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
         return PageAsync(query, newestFirst: false, limit, cancellationToken);
     }
 
-    // One index range scan of `limit` + 1 documents (the extra one only tells whether more exist), oldest first.
+    // One index range scan of `limit` + 1 documents (the extra one only tells whether more exist), oldest first;
+    // database trouble becomes ArchiveUnavailableException.
     private async Task<HistoryPage> PageAsync(FilterDefinition<StoredMessage> query, bool newestFirst, int limit, CancellationToken cancellationToken)
     {
         var sort = Builders<StoredMessage>.Sort;
-        var page = await Messages.Find(query)
-            .Sort(newestFirst ? sort.Descending(m => m.Id) : sort.Ascending(m => m.Id))
-            .Limit(limit + 1)
-            .ToListAsync(cancellationToken);
+        List<StoredMessage> page;
+        try
+        {
+            page = await Messages.Find(query)
+                .Sort(newestFirst ? sort.Descending(m => m.Id) : sort.Ascending(m => m.Id))
+                .Limit(limit + 1)
+                .ToListAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            // An outage or a timeout: the layers above answer "unavailable" and never see the driver's exceptions.
+            throw new ArchiveUnavailableException("history could not be read from the database", ex);
+        }
+
         var hasMore = page.Count > limit;
         var count = Math.Min(page.Count, limit);
         var messages = new ChatMessage[count];

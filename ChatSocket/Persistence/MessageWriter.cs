@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ChatSocket.Messages;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Persistence;
@@ -14,7 +13,7 @@ internal sealed partial class MessageWriter(
     MessageQueue queue,
     MessageStore store,
     SpillFile spill,
-    RecentMessages recent,
+    IPendingMessageCache cache,
     PersistenceHealth health,
     PersistenceMetrics metrics,
     IOptions<PersistenceOptions> options,
@@ -42,10 +41,7 @@ internal sealed partial class MessageWriter(
 
         foreach (var pending in _spilled.SelectMany(f => f.Messages).DistinctBy(p => p.Message.Id).OrderBy(p => p.Message.Id))
         {
-            while (!recent.RingOf(pending.Message.RoomId).Append(pending))
-            {
-                // Only a settled ring is retired; ask again for the room's current ring.
-            }
+            cache.Restore(pending);
         }
 
         await base.StartAsync(cancellationToken);

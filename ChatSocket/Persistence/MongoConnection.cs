@@ -1,21 +1,17 @@
-using ChatSocket.EmbeddedMongo;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
 
 namespace ChatSocket.Persistence;
 
 /// <summary>
-/// Owns the <see cref="MongoClient"/> and, when no connection string is configured, the embedded engine behind it.
-/// A hosted service registered before the message writer, so it starts first and stops last.
+/// Owns the <see cref="MongoClient"/>, connected to whatever <see cref="IConnectionStringSource"/> names. A hosted
+/// service registered before the message writer, so it starts first and stops last.
 /// </summary>
 internal sealed partial class MongoConnection(
-    IConfiguration configuration,
+    IConnectionStringSource connectionStrings,
     IOptions<MongoOptions> mongoOptions,
-    IOptions<EmbeddedStoreOptions> embeddedOptions,
-    ILoggerFactory loggerFactory,
     ILogger<MongoConnection> logger) : IHostedService, IAsyncDisposable
 {
-    private EmbeddedMongoServer? _embedded;
     private IMongoCollection<StoredMessage>? _messages;
 
     /// <summary>The messages collection; available once the host has started.</summary>
@@ -25,24 +21,7 @@ internal sealed partial class MongoConnection(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = mongoOptions.Value;
-        var connectionString = configuration.GetConnectionString("Mongo");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            connectionString = configuration["MONGODB_URI"];
-        }
-
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            var embedded = embeddedOptions.Value;
-            var dataDirectory = string.IsNullOrWhiteSpace(embedded.DataDirectory) ? null : Path.GetFullPath(embedded.DataDirectory);
-            _embedded = await EmbeddedMongoServer.StartAsync(
-                // The engine's warnings (a torn journal tail dropped at start, say) belong in the server's log.
-                new EmbeddedMongoOptions { Port = embedded.Port, DataDirectory = dataDirectory, LoggerFactory = loggerFactory, MinimumLogLevel = LogLevel.Warning },
-                cancellationToken);
-            connectionString = _embedded.ConnectionString;
-            LogEmbeddedStore(logger, connectionString, dataDirectory ?? "(in memory)");
-        }
-
+        var connectionString = await connectionStrings.GetConnectionStringAsync(cancellationToken);
         var settings = MongoClientSettings.FromConnectionString(connectionString);
         settings.MaxConnectionPoolSize = options.MaxConnectionPoolSize;
         settings.ServerSelectionTimeout = options.ServerSelectionTimeout;
@@ -61,22 +40,11 @@ internal sealed partial class MongoConnection(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_messages is not null)
-        {
-            _messages.Database.Client.Dispose();
-        }
-
-        if (_embedded is not null)
-        {
-            await _embedded.DisposeAsync();
-        }
+        _messages?.Database.Client.Dispose();
+        return ValueTask.CompletedTask;
     }
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
-        Message = "No MongoDB configured (ConnectionStrings:Mongo or MONGODB_URI): running on the embedded development store at {ConnectionString}, data in {DataDirectory}. Use a real MongoDB in production.")]
-    private static partial void LogEmbeddedStore(ILogger logger, string connectionString, string dataDirectory);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Messages go to MongoDB {Server}, {Database}.{Collection}")]
     private static partial void LogConnected(ILogger logger, string server, string database, string collection);

@@ -3,9 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace ChatSocket.Persistence;
 
 /// <summary>
-/// How ChatSocket reaches MongoDB. The connection string comes from <c>ConnectionStrings:Mongo</c> or the
-/// <c>MONGODB_URI</c> environment variable, never from a file in the repository; with neither, the embedded engine
-/// is started (see <see cref="EmbeddedStoreOptions"/>).
+/// How ChatSocket uses MongoDB. The connection string itself comes from the host (<see cref="IConnectionStringSource"/>:
+/// <c>ConnectionStrings:Mongo</c> or <c>MONGODB_URI</c>, never a file in the repository, or the embedded engine).
 /// </summary>
 internal sealed class MongoOptions
 {

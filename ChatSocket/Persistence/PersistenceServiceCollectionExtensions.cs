@@ -1,4 +1,3 @@
-using ChatSocket.Messages;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Persistence;
@@ -6,13 +5,12 @@ namespace ChatSocket.Persistence;
 internal static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// MongoDB (or the embedded engine when no connection string is set), the bounded message queue and its batch
-    /// writer; or, with <c>Persistence:Enabled=false</c>, nothing durable at all.
+    /// MongoDB (at the connection string an <see cref="IConnectionStringSource"/> gives), the bounded message queue
+    /// and its batch writer; or, with <c>Persistence:Enabled=false</c>, null objects that store nothing.
     /// </summary>
     public static IServiceCollection AddChatPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<MongoOptions>().BindConfiguration(MongoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Persistence:RetryMaxDelay must be at least Persistence:RetryInitialDelay, both positive")
             .Validate(o => o.ClientMsgIdCheckTimeout > TimeSpan.Zero, "Persistence:ClientMsgIdCheckTimeout must be positive")
@@ -23,6 +21,7 @@ internal static class PersistenceServiceCollectionExtensions
         if (!configuration.GetValue(PersistenceOptions.Section + ":" + nameof(PersistenceOptions.Enabled), true))
         {
             services.AddSingleton<IMessageArchive, VolatileArchive>();
+            services.AddSingleton<IMessageSink, NullMessageSink>();
             return services;
         }
 
@@ -36,6 +35,7 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddSingleton<MongoConnection>();
         services.AddHostedService(provider => provider.GetRequiredService<MongoConnection>());
 
+        services.AddSingleton<IMessageSink>(provider => provider.GetRequiredService<MessageQueue>());
         services.AddSingleton<MessageStore>();
         services.AddSingleton<IMessageArchive>(provider => provider.GetRequiredService<MessageStore>());
         services.AddSingleton<SpillFile>();

@@ -2,7 +2,7 @@ namespace ChatSocket.Protocol;
 
 /// <summary>
 /// A client frame of protocol v1 whose fields have the right JSON types. Values are not yet checked against the
-/// limits (room id pattern, lengths): <see cref="ClientFrameHandler"/> does that.
+/// limits (room id pattern, lengths): the chat layer (<c>Chat/ChatRequestHandler</c>) does that.
 /// </summary>
 internal sealed class ClientRequest
 {

@@ -1,4 +1,4 @@
-using ChatSocket.Connections;
+using ChatSocket.History;
 using ChatSocket.Messages;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
@@ -11,10 +11,10 @@ namespace ChatSocket.Rooms;
 /// order by every member: joins with their history snapshot, leaves, and published messages, whose ids are assigned
 /// under it. Fan-out only appends the shared frame to each member's bounded queue.
 /// </summary>
-internal sealed class Room(string id, RecentMessages recent, Action<Room> removeWhenEmpty)
+internal sealed class Room(string id, RecentMessages recent, MessageHistory history, IMessageSink sink, Action<Room> removeWhenEmpty)
 {
     private readonly Lock _gate = new();
-    private ChatConnection[] _members = [];
+    private IRoomMember[] _members = [];
     private bool _removed;
     private DateTime _lastTimestamp;
     private ObjectId _lastId = ObjectId.Empty;
@@ -23,16 +23,14 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
     public int MemberCount => Volatile.Read(ref _members).Length;
 
-    /// <summary>A snapshot of the members.</summary>
-    public IReadOnlyList<ChatConnection> Members => Volatile.Read(ref _members);
-
     /// <summary>
     /// Adds <paramref name="connection"/>; in the same ordered step it gets <c>joined</c> then <c>history</c>, and the
-    /// other members get a presence frame. Every message published afterwards reaches it after that history: no gap,
-    /// no duplicate. When the in-memory ring cannot answer alone, this returns <see cref="JoinStatus.NeedsArchive"/>
-    /// and the caller fetches the archive's part first (no I/O under the lock), then calls again with it.
+    /// other members get a presence frame. Every message published afterwards reaches it after that history
+    /// (<see cref="MessageHistory.TryPageForJoin"/>). When the in-memory ring cannot answer alone, this returns
+    /// <see cref="JoinStatus.NeedsArchive"/> and the caller fetches the archive's part first (no I/O under the lock),
+    /// then calls again with it.
     /// </summary>
-    public JoinStatus TryJoin(ChatConnection connection, JoinRequest request)
+    public JoinStatus TryJoin(IRoomMember connection, JoinRequest request)
     {
         lock (_gate)
         {
@@ -41,7 +39,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
                 return JoinStatus.RoomRemoved;
             }
 
-            var page = HistoryFor(request);
+            var page = history.TryPageForJoin(Id, request);
             if (page is null)
             {
                 return JoinStatus.NeedsArchive;
@@ -64,59 +62,8 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         }
     }
 
-    // Under the lock: the history a join gets, or null when the archive's part is needed (again).
-    private HistoryPage? HistoryFor(JoinRequest request)
-    {
-        var ring = recent.RingOf(Id);
-        var fromRing = request.Since is { } since ? ring.TryTakeAfter(since, request.History) : ring.TryTakeRecent(request.History);
-        if (fromRing is not null)
-        {
-            return fromRing;
-        }
-
-        // The archive's part was read before the lock; it is good only if the ring evicted nothing since, because
-        // then every message is in the archive's answer, in the ring, or published after this join.
-        if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring))
-        {
-            return null;
-        }
-
-        if (prefetched.Evictions != ring.Evictions)
-        {
-            // The ring moved on during the read. A resume's page is still good when it is full and ends before the
-            // ring's oldest at read time: all of that was stored before the read, so the page has no hole, and more
-            // follow. Without this a resume into a busy room would read again and again, never to be answered.
-            var page = prefetched.Stored.Messages;
-            if (request.Since is not null && page.Count >= request.History && prefetched.OldestId is { } oldest &&
-                (request.History == 0 || page[request.History - 1].Id < oldest))
-            {
-                return new HistoryPage([.. page.Take(request.History)], true);
-            }
-
-            return null;
-        }
-
-        var (inRing, evictions) = ring.Snapshot();
-        var merged = MessageHistory.Merge(prefetched.Stored.Messages, inRing, request.Since, before: null);
-        if (request.Since is null)
-        {
-            var stored = prefetched.Stored.Messages;
-            if (!prefetched.Stored.HasMore && (stored.Count == 0 || (inRing.Length > 0 && stored[0].Id >= inRing[0].Id)))
-            {
-                // The archive held the whole room, all of it in the ring too: later joins need no query.
-                ring.MarkComplete(evictions);
-            }
-
-            var skip = Math.Max(0, merged.Count - request.History);
-            return new HistoryPage(merged[skip..], skip > 0 || prefetched.Stored.HasMore);
-        }
-
-        var take = Math.Min(request.History, merged.Count);
-        return new HistoryPage(merged[..take], take < merged.Count || prefetched.Stored.HasMore);
-    }
-
     /// <summary>Removes a member, tells the others, and removes the room from the registry when it empties.</summary>
-    public bool TryLeave(ChatConnection connection)
+    public bool TryLeave(IRoomMember connection)
     {
         lock (_gate)
         {
@@ -157,21 +104,22 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
     }
 
     /// <summary>
-    /// The ordered step of accepting a message: assigns its id and timestamp, hands it to the persistence queue,
+    /// The ordered step of accepting a message: assigns its id and timestamp, hands it to the persistence sink,
     /// appends it to the recent history and hands the one encoded frame to every member, all under the room's lock
     /// so that every member sees the ids in order. A <c>client_msg_id</c> the sender already used is not published
     /// again: the result is the original (a resend, or a conflict when the content differs). When the database was
     /// asked about the <c>client_msg_id</c> first, <paramref name="checkedAt"/> is the ring's state before that
     /// query: if a message with it could have left the ring since, nothing happens and the caller asks again.
+    /// <paramref name="ackTo"/> hears when the message is durable.
     /// </summary>
-    public PublishResult TryPublish(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ClientMsgIdWatermark? checkedAt)
+    public PublishResult TryPublish(IRoomMember sender, string content, string? clientMsgId, IAckTarget ackTo, ClientMsgIdWatermark? checkedAt)
     {
         SendLoopWakeups? wakeups = null;
         try
         {
             lock (_gate)
             {
-                return PublishLocked(sender, content, clientMsgId, queue, checkedAt, ref wakeups);
+                return PublishLocked(sender, content, clientMsgId, ackTo, checkedAt, ref wakeups);
             }
         }
         finally
@@ -181,7 +129,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         }
     }
 
-    private PublishResult PublishLocked(ChatConnection sender, string content, string? clientMsgId, MessageQueue? queue, ClientMsgIdWatermark? checkedAt, ref SendLoopWakeups? wakeups)
+    private PublishResult PublishLocked(IRoomMember sender, string content, string? clientMsgId, IAckTarget ackTo, ClientMsgIdWatermark? checkedAt, ref SendLoopWakeups? wakeups)
     {
         var ring = recent.RingOf(Id);
         if (clientMsgId is not null)
@@ -209,12 +157,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
         var previous = ring.NewestId > _lastId ? ring.NewestId : _lastId;
         var message = new ChatMessage(MessageIds.Next(previous, timestamp), Id, sender.User, content, timestamp, clientMsgId);
         var pending = new PendingMessage(message);
-        if (queue is null)
-        {
-            // Persistence is off: nothing to wait for, the ring may evict it like any stored message.
-            pending.Complete(InsertOutcome.NotDurable(message.Id));
-        }
-        else if (!queue.TryEnqueue(pending))
+        if (!sink.TryAdd(pending))
         {
             return new PublishResult(PublishStatus.QueueFull, null);
         }
@@ -239,16 +182,13 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
             }
         }
 
-        if (queue is not null)
-        {
-            // After the broadcast, so the sender gets its message before its ack even when the writer is faster.
-            pending.AddAckTarget(sender);
-        }
+        // After the broadcast, so the sender gets its message before its ack even when the writer is faster.
+        sink.AckWhenStored(pending, ackTo);
 
         return new PublishResult(PublishStatus.Published, pending);
     }
 
-    private void BroadcastLocked(ReadOnlyMemory<byte> frame, ChatConnection? except)
+    private void BroadcastLocked(ReadOnlyMemory<byte> frame, IRoomMember? except)
     {
         foreach (var member in _members)
         {

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using ChatSocket.Connections;
-using ChatSocket.Messages;
+using ChatSocket.History;
+using ChatSocket.Persistence;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 
@@ -10,7 +10,7 @@ namespace ChatSocket.Rooms;
 /// The rooms that have members. Rooms are created on the first join and removed atomically when the last member
 /// leaves; their number is bounded by <see cref="ChatOptions.MaxRooms"/>.
 /// </summary>
-internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history, IOptions<ChatOptions> options)
+internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history, IMessageSink sink, IOptions<ChatOptions> options)
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly int _maxRooms = options.Value.MaxRooms;
@@ -23,7 +23,7 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
     /// Adds the connection to the room, creating it if needed (see <see cref="Room.TryJoin"/>). When the history
     /// needs the archive, it is read first, outside any lock, and the join retried with it.
     /// </summary>
-    public async ValueTask<JoinStatus> JoinAsync(ChatConnection connection, string roomId, int historyCount, ObjectId? since, CancellationToken cancellationToken)
+    public async ValueTask<JoinStatus> JoinAsync(IRoomMember member, string roomId, int historyCount, ObjectId? since, CancellationToken cancellationToken)
     {
         var request = new JoinRequest(historyCount, since);
         while (true)
@@ -36,7 +36,7 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
                     return JoinStatus.ServerRoomLimit;
                 }
 
-                room = new Room(roomId, recent, Remove);
+                room = new Room(roomId, recent, history, sink, Remove);
                 if (!_rooms.TryAdd(roomId, room))
                 {
                     Interlocked.Decrement(ref _count);
@@ -44,16 +44,13 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
                 }
             }
 
-            var status = room.TryJoin(connection, request);
+            var status = room.TryJoin(member, request);
             if (status == JoinStatus.NeedsArchive)
             {
                 // A busy ring may evict while the archive is read; each retry reads again. Rare beyond one.
-                var ring = recent.RingOf(roomId);
-                var (evictions, oldest) = ring.Watermark();
-                HistoryPage stored;
                 try
                 {
-                    stored = await history.FetchForJoinAsync(roomId, historyCount, since, cancellationToken);
+                    request = await history.PrefetchForJoinAsync(roomId, request, cancellationToken);
                 }
                 catch
                 {
@@ -61,8 +58,6 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
                     room.RemoveIfEmpty();
                     throw;
                 }
-
-                request = request with { Prefetched = (stored, ring, evictions, oldest) };
             }
             else if (status != JoinStatus.RoomRemoved)
             {
@@ -71,24 +66,12 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
         }
     }
 
-    /// <summary>Removes the connection from the room; false when it was not a member.</summary>
-    public bool Leave(ChatConnection connection, string roomId) =>
-        _rooms.TryGetValue(roomId, out var room) && room.TryLeave(connection);
-
-    /// <summary>Removes the connection from every room it is in (called when it ends).</summary>
-    public void RemoveFromAll(ChatConnection connection)
-    {
-        foreach (var roomId in connection.Rooms)
-        {
-            Leave(connection, roomId);
-        }
-    }
+    /// <summary>Removes the member from the room; false when it was not a member.</summary>
+    public bool Leave(IRoomMember member, string roomId) =>
+        _rooms.TryGetValue(roomId, out var room) && room.TryLeave(member);
 
     /// <summary>The room, if it has members.</summary>
     public Room? Find(string roomId) => _rooms.GetValueOrDefault(roomId);
-
-    /// <summary>A snapshot of a room's members (empty when the room has none).</summary>
-    public IReadOnlyList<ChatConnection> MembersOf(string roomId) => Find(roomId)?.Members ?? [];
 
     /// <summary>Active rooms with their member counts, ordered by id.</summary>
     public IReadOnlyList<RoomSummary> Summaries() =>

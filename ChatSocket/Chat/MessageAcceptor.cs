@@ -1,0 +1,126 @@
+using ChatSocket.History;
+using ChatSocket.Messages;
+using ChatSocket.Persistence;
+using ChatSocket.Rooms;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Chat;
+
+/// <summary>
+/// The accept path of a chat message, already validated by the protocol layer: membership check, the
+/// <c>client_msg_id</c> check, then the room's ordered step (<see cref="Room.TryPublish"/>: id, timestamp,
+/// persistence sink, recent history, fan-out). A <c>client_msg_id</c> is recognised the same way whether its
+/// original is in memory or only in the database, before anything is broadcast: same content is a resend (acked with
+/// the original's id), other content a conflict. When the persistence queue is full it waits for room, up to
+/// <see cref="PersistenceOptions.EnqueueTimeout"/>, then answers <see cref="AcceptStatus.Overloaded"/>.
+/// </summary>
+internal sealed class MessageAcceptor(
+    RoomRegistry rooms,
+    RecentMessages recent,
+    IMessageArchive archive,
+    ChatMetrics metrics,
+    IMessageSink sink,
+    PersistenceMetrics persistenceMetrics,
+    IOptions<PersistenceOptions> options)
+{
+    private readonly TimeSpan _enqueueTimeout = options.Value.EnqueueTimeout;
+    private readonly TimeSpan _checkTimeout = options.Value.ClientMsgIdCheckTimeout;
+
+    public async ValueTask<AcceptResult> AcceptAsync(ChatSession sender, string roomId, string content, string? clientMsgId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + _enqueueTimeout;
+        var checkDeadline = DateTime.UtcNow + _checkTimeout;
+        while (true)
+        {
+            var room = sender.IsIn(roomId) ? rooms.Find(roomId) : null;
+            if (room is null)
+            {
+                return new AcceptResult(AcceptStatus.NotInRoom, null);
+            }
+
+            ClientMsgIdWatermark? checkedAt = null;
+            if (clientMsgId is not null && archive.IsDurable)
+            {
+                var (inRing, watermark) = recent.RingOf(roomId).LookUpClientMsgId(sender.User, clientMsgId);
+                if (inRing is null)
+                {
+                    // Not in memory: the database is asked before anything is broadcast.
+                    ChatMessage? stored;
+                    try
+                    {
+                        stored = await FindStoredAsync(roomId, sender.User, clientMsgId, checkDeadline, cancellationToken);
+                    }
+                    catch (ArchiveUnavailableException)
+                    {
+                        return new AcceptResult(AcceptStatus.Unavailable, null);
+                    }
+
+                    if (stored is not null)
+                    {
+                        return StoredOriginal(sender, stored, content);
+                    }
+
+                    checkedAt = watermark;
+                }
+            }
+
+            var result = room.TryPublish(sender.Client, content, clientMsgId, sender, checkedAt);
+            switch (result.Status)
+            {
+                case PublishStatus.Published:
+                    metrics.MessageAccepted();
+                    return new AcceptResult(AcceptStatus.Accepted, result.Message!.Message);
+                case PublishStatus.Resend:
+                    // Acked with the original's id once that is durable (at once if it already is).
+                    sink.AckWhenStored(result.Message!, sender);
+
+                    return new AcceptResult(AcceptStatus.Resend, result.Message!.Message);
+                case PublishStatus.Conflict:
+                    return new AcceptResult(AcceptStatus.DuplicateClientMsgId, result.Message!.Message);
+                case PublishStatus.Recheck:
+                    // A message with this client_msg_id may have been stored and left the ring during the query.
+                    continue;
+            }
+
+            // The queue is full: wait for room outside the room's lock, then publish again (with a new id, so the
+            // room's order stays the order of its ids).
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero || !await sink.WaitForRoomAsync(remaining, cancellationToken))
+            {
+                persistenceMetrics.Overloaded();
+                return new AcceptResult(AcceptStatus.Overloaded, null);
+            }
+        }
+    }
+
+    // The database's answer, or ArchiveUnavailableException past the deadline.
+    private async Task<ChatMessage?> FindStoredAsync(string roomId, string sender, string clientMsgId, DateTime deadline, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Max(deadline - DateTime.UtcNow, TimeSpan.FromMilliseconds(100)));
+        try
+        {
+            return await archive.FindByClientMsgIdAsync(roomId, sender, clientMsgId, timeout.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ArchiveUnavailableException("the database did not answer in time", ex);
+        }
+    }
+
+    // The original is stored, so it is durable: a resend is acked at once, a conflict refused.
+    private static AcceptResult StoredOriginal(ChatSession sender, ChatMessage stored, string content)
+    {
+        if (stored.Content != content)
+        {
+            return new AcceptResult(AcceptStatus.DuplicateClientMsgId, stored);
+        }
+
+        var original = new PendingMessage(stored);
+        original.Complete(new InsertOutcome(true, stored.Id, null));
+        original.AddAckTarget(sender);
+        return new AcceptResult(AcceptStatus.Resend, stored);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -1,0 +1,42 @@
+using ChatSocket.Connections;
+using ChatSocket.Health;
+using ChatSocket.History;
+using ChatSocket.Persistence;
+using ChatSocket.Rooms;
+
+namespace ChatSocket.Hosting;
+
+/// <summary>
+/// Builds the whole application. <c>Program.cs</c> runs it; tests start the same application on
+/// <c>http://127.0.0.1:0</c> with configuration overrides through the <c>configure</c> callback.
+/// </summary>
+public static class ChatSocketApp
+{
+    /// <summary>Creates the configured, not yet started, application.</summary>
+    /// <param name="args">Command-line arguments (configuration, e.g. <c>--urls</c> or <c>--Chat:MaxConnections=10</c>).</param>
+    /// <param name="configure">Runs on the builder before the chat services are added (tests: configuration overrides, logging).</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddMongoEndpoint();
+        builder.Services.AddChatPersistence(builder.Configuration);
+        if (builder.Configuration.GetValue<bool>($"{ChatOptions.SectionName}:{nameof(ChatOptions.InlineTransportScheduling)}"))
+        {
+            // Runs Kestrel's socket continuations inline: one thread-pool hop less per flush (see ChatOptions).
+            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
+        builder.Services.AddChatSocket();
+        builder.Services.AddChatHealthChecks();
+
+        var app = builder.Build();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapChatSocket();
+        app.MapRoomsApi();
+        app.MapHistoryApi();
+        app.MapChatHealth();
+        return app;
+    }
+}

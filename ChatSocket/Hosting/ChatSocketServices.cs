@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Diagnostics.Metrics;
+using ChatSocket.Chat;
+using ChatSocket.Connections;
+using ChatSocket.History;
+using ChatSocket.Persistence;
+using ChatSocket.Rooms;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Hosting;
+
+/// <summary>Service registration of the chat server.</summary>
+internal static class ChatSocketServices
+{
+    /// <summary>Options (validated at start), connections, the chat, rooms, history and keep-alive.</summary>
+    public static IServiceCollection AddChatSocket(this IServiceCollection services)
+    {
+        services.AddOptions<ChatOptions>()
+            .BindConfiguration(ChatOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.IdleTimeout > o.PingInterval, "Chat:IdleTimeout must be longer than Chat:PingInterval")
+            .Validate(o => o.DefaultHistory <= o.MaxHistory, "Chat:DefaultHistory must not exceed Chat:MaxHistory")
+            .Validate(o => o.HistoryRoomCapacity >= 1 && o.MaxMessageBytes >= o.MaxContentLength, "Chat:MaxMessageBytes must hold Chat:MaxContentLength characters")
+            .ValidateOnStart();
+
+        // Shutdown waits for the 1001 close handshakes before the host gives up on connections.
+        services.AddOptions<HostOptions>().Configure<IOptions<ChatOptions>>((host, chat) =>
+            host.ShutdownTimeout = chat.Value.ShutdownTimeout + chat.Value.CloseTimeout + TimeSpan.FromSeconds(1));
+
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.AddMetrics();
+        services.AddSingleton(provider =>
+        {
+            var connections = provider.GetRequiredService<ConnectionRegistry>();
+            var rooms = provider.GetRequiredService<RoomRegistry>();
+            return new ChatMetrics(provider.GetRequiredService<IMeterFactory>(), () => connections.Count, () => rooms.Count, connections.QueuedFrames);
+        });
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<ConnectionAcceptor>();
+        services.AddSingleton<RecentMessages>();
+        services.AddSingleton<MessageHistory>();
+        services.AddSingleton<IMessageHistory>(provider => provider.GetRequiredService<MessageHistory>());
+        services.AddSingleton<IPendingMessageCache>(provider => provider.GetRequiredService<RecentMessages>());
+        services.AddSingleton<RoomRegistry>();
+        services.AddSingleton<MessageAcceptor>();
+        services.AddSingleton<ChatRequestHandler>();
+        services.AddHostedService<KeepAliveService>();
+        return services;
+    }
+
+    /// <summary>The MongoDB the server stores into: configured, or the embedded engine started by the host.</summary>
+    public static IServiceCollection AddMongoEndpoint(this IServiceCollection services)
+    {
+        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IConnectionStringSource, MongoEndpoint>();
+        return services;
+    }
+}

@@ -1,4 +1,0 @@
-namespace ChatSocket.Messages;
-
-/// <summary>What happened to a sent message; <see cref="Message"/> is set when it was accepted.</summary>
-internal readonly record struct AcceptResult(AcceptStatus Status, ChatMessage? Message);

@@ -1,0 +1,18 @@
+namespace ChatSocket.Persistence;
+
+/// <summary>
+/// Where a room hands each accepted message, in the room's order: the bounded <see cref="MessageQueue"/> in front of
+/// the writer, or <see cref="NullMessageSink"/> when persistence is off. Callers never ask which one it is.
+/// </summary>
+internal interface IMessageSink
+{
+    /// <summary>Takes the message without waiting; false when it is full (the message was not taken).</summary>
+    bool TryAdd(PendingMessage message);
+
+    /// <summary>Waits until there may be room, at most <paramref name="timeout"/>; false on timeout or shutdown.</summary>
+    Task<bool> WaitForRoomAsync(TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Asks for an ack to <paramref name="target"/> once <paramref name="message"/> is durable (or refused
+    /// for good). A sink that stores nothing promises nothing, so it sends no ack.</summary>
+    void AckWhenStored(PendingMessage message, IAckTarget target);
+}
