@@ -1,3 +1,5 @@
+using ChatSocket.Tests.Support;
+
 namespace ChatSocket.Tests.Architecture;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class DependencyRulesTests
         [SourceGraph.Root] = [],
     };
 
-    private static SourceGraph Graph => SourceGraph.Load(SourceGraph.ProjectDirectory);
+    private static SourceGraph Graph => SourceGraph.Load(ChatServer.ProjectDirectory);
 
     [Test]
     public void The_graph_reader_sees_the_known_dependencies()
@@ -99,7 +101,7 @@ public sealed class DependencyRulesTests
     public void Nothing_in_the_server_references_the_load_tool()
     {
         var graph = Graph;
-        var project = File.ReadAllText(Path.Combine(SourceGraph.ProjectDirectory, "ChatSocket.csproj"));
+        var project = File.ReadAllText(Path.Combine(ChatServer.ProjectDirectory, "ChatSocket.csproj"));
 
         Assert.That(graph.Folders.Where(f => graph.UsesOf(f).Contains("LoadTest")), Is.Empty);
         Assert.That(project, Does.Not.Contain("ChatSocket.LoadTest"));

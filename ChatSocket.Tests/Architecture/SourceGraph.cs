@@ -25,23 +25,6 @@ internal sealed partial class SourceGraph
     /// <summary>Every folder with at least one source file.</summary>
     public IReadOnlyCollection<string> Folders => _uses.Keys;
 
-    /// <summary>The project's directory (<c>ChatSocket/</c>), found from the test's output directory upwards.</summary>
-    public static string ProjectDirectory
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "ChatSocket.sln")))
-                {
-                    return Path.Combine(directory.FullName, "ChatSocket");
-                }
-            }
-
-            throw new DirectoryNotFoundException("ChatSocket.sln not found above " + TestContext.CurrentContext.TestDirectory);
-        }
-    }
-
     /// <summary>Reads every <c>.cs</c> file of the project (not <c>bin/</c>, <c>obj/</c>).</summary>
     public static SourceGraph Load(string projectDirectory)
     {

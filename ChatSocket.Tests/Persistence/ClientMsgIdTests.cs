@@ -120,7 +120,7 @@ public sealed class ClientMsgIdTests
     [Test]
     public async Task A_send_whose_client_msg_id_cannot_be_checked_is_refused_as_unavailable_and_not_broadcast()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited) { ["Persistence:ClientMsgIdCheckTimeout"] = "00:00:00.500" });
         await using var alice = await server.ConnectAndJoinAsync("alice", "dark");
         await using var bob = await server.ConnectAndJoinAsync("bob", "dark");
@@ -152,7 +152,7 @@ public sealed class ClientMsgIdTests
     [Test]
     public async Task No_ack_arrives_while_the_insert_fails_and_the_ack_that_follows_finds_the_document_stored()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             ["Persistence:RetryInitialDelay"] = "00:00:00.020",
@@ -202,19 +202,14 @@ public sealed class ClientMsgIdTests
     // Alice sends `content` as c-1 to the lobby and gets it acked; then the server restarts on the same database.
     private static async Task<(ChatServer Restarted, string OriginalId)> SendThenRestartAsync(string content)
     {
-        var first = await ChatServer.StartAsync(Unlimited);
-        var settings = new Dictionary<string, string?>(Unlimited) { ["Mongo:Database"] = first.DatabaseName, ["Persistence:DataDirectory"] = first.DataDirectory };
-        string originalId;
-        await using (first)
+        var originalId = "";
+        var (_, settings) = await ChatServer.RunThenStopAsync(Unlimited, async server =>
         {
-            await using var alice = await first.ConnectAndJoinAsync("alice", "lobby");
+            await using var alice = await server.ConnectAndJoinAsync("alice", "lobby");
             await alice.SendJsonAsync(new { type = "send", room_id = "lobby", content, client_msg_id = "c-1" });
             originalId = (await alice.ReceiveTypeAsync("ack", "lobby")).GetProperty("id").GetString()!;
-        }
+        });
 
         return (await ChatServer.StartAsync(settings), originalId);
     }
-
-    private static ChatSocket.EmbeddedMongo.EmbeddedMongoServer RequireEmbedded() =>
-        TestStore.Embedded ?? throw new InconclusiveException("fault injection needs the embedded engine (MONGODB_URI is set)");
 }

@@ -79,15 +79,13 @@ public sealed class MessagePipelineTests
     [Test]
     public async Task A_resend_after_a_restart_is_caught_by_the_unique_index_and_acked_with_the_original_id()
     {
-        var settings = new Dictionary<string, string?>(Unlimited);
-        string originalId;
-        await using (var first = await ChatServer.StartAsync(settings))
+        var originalId = "";
+        var (_, settings) = await ChatServer.RunThenStopAsync(Unlimited, async server =>
         {
-            settings["Mongo:Database"] = first.DatabaseName;
-            await using var alice = await first.ConnectAndJoinAsync("alice", "resend2");
+            await using var alice = await server.ConnectAndJoinAsync("alice", "resend2");
             await alice.SendJsonAsync(new { type = "send", room_id = "resend2", content = "once", client_msg_id = "dup" });
             originalId = (await alice.ReceiveTypeAsync("ack", "resend2")).GetProperty("id").GetString()!;
-        }
+        });
 
         await using var second = await ChatServer.StartAsync(settings);
         await using var again = await second.ConnectAndJoinAsync("alice", "resend2");
@@ -101,13 +99,10 @@ public sealed class MessagePipelineTests
     [Test]
     public async Task History_survives_a_restart()
     {
-        var settings = new Dictionary<string, string?>(Unlimited);
         var sent = new List<string>();
-        await using (var first = await ChatServer.StartAsync(settings))
+        var (_, settings) = await ChatServer.RunThenStopAsync(Unlimited, async server =>
         {
-            settings["Mongo:Database"] = first.DatabaseName;
-            settings["Persistence:DataDirectory"] = first.DataDirectory;
-            await using var alice = await first.ConnectAndJoinAsync("alice", "durable");
+            await using var alice = await server.ConnectAndJoinAsync("alice", "durable");
             for (var i = 0; i < 5; i++)
             {
                 await alice.SendJsonAsync(new { type = "send", room_id = "durable", content = $"m{i}", client_msg_id = $"c{i}" });
@@ -117,7 +112,7 @@ public sealed class MessagePipelineTests
             {
                 sent.Add((await alice.ReceiveTypeAsync("ack", "durable")).GetProperty("id").GetString()!);
             }
-        }
+        });
 
         await using var second = await ChatServer.StartAsync(settings);
         await using var bob = await second.ConnectAsync("bob");
@@ -133,7 +128,7 @@ public sealed class MessagePipelineTests
     [Test]
     public async Task A_full_queue_answers_overloaded_and_neither_broadcasts_nor_stores_the_message()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             ["Persistence:QueueCapacity"] = "2",
@@ -171,7 +166,7 @@ public sealed class MessagePipelineTests
     [Test]
     public async Task During_a_database_outage_chat_goes_on_readiness_drops_and_everything_is_stored_after()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             ["Persistence:RetryInitialDelay"] = "00:00:00.020",
@@ -212,7 +207,7 @@ public sealed class MessagePipelineTests
     [Test]
     public async Task Dropped_database_connections_lose_nothing()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             ["Persistence:RetryInitialDelay"] = "00:00:00.020",
@@ -244,26 +239,27 @@ public sealed class MessagePipelineTests
     [Test]
     public async Task A_stop_during_an_outage_spills_and_the_next_start_stores_everything()
     {
-        var embedded = RequireEmbedded();
-        var settings = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.500" };
-        ChatServer first = await ChatServer.StartAsync(settings);
-        settings["Mongo:Database"] = first.DatabaseName;
-        settings["Persistence:DataDirectory"] = first.DataDirectory;
+        var embedded = TestStore.RequireEmbedded();
+        ChatServer first;
+        Dictionary<string, string?> settings;
         try
         {
-            await using var alice = await first.ConnectAndJoinAsync("alice", "spill");
-            embedded.Faults.FailCommands(91, "insert");
-            for (var i = 0; i < 7; i++)
+            var outage = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.500" };
+            (first, settings) = await ChatServer.RunThenStopAsync(outage, async server =>
             {
-                await alice.SendJsonAsync(new { type = "send", room_id = "spill", content = $"m{i}", client_msg_id = $"c{i}" });
-            }
+                await using var alice = await server.ConnectAndJoinAsync("alice", "spill");
+                embedded.Faults.FailCommands(91, "insert");
+                for (var i = 0; i < 7; i++)
+                {
+                    await alice.SendJsonAsync(new { type = "send", room_id = "spill", content = $"m{i}", client_msg_id = $"c{i}" });
+                }
 
-            await alice.ReceiveMessagesAsync("spill", 7);
-            await first.StopAsync();
+                await alice.ReceiveMessagesAsync("spill", 7);
+                await server.StopAsync();
+            });
         }
         finally
         {
-            await first.DisposeAsync();
             embedded.Faults.Reset();
         }
 
@@ -281,7 +277,4 @@ public sealed class MessagePipelineTests
             history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()),
             Is.EqualTo(Enumerable.Range(0, 7).Select(i => $"m{i}")));
     }
-
-    private static ChatSocket.EmbeddedMongo.EmbeddedMongoServer RequireEmbedded() =>
-        TestStore.Embedded ?? throw new InconclusiveException("fault injection needs the embedded engine (MONGODB_URI is set)");
 }

@@ -21,7 +21,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_join_that_cannot_read_the_database_gets_an_error_keeps_the_connection_and_leaves_no_empty_room()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(Unlimited);
         await using var alice = await server.ConnectAsync("alice");
         JsonElement answer;
@@ -50,14 +50,10 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_join_while_spilled_messages_are_being_restored_sees_them_and_so_does_a_join_after()
     {
-        var embedded = RequireEmbedded();
-        var settings = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.300" };
-        var first = await ChatServer.StartAsync(settings);
-        settings["Mongo:Database"] = first.DatabaseName;
-        settings["Persistence:DataDirectory"] = first.DataDirectory;
-        try
+        var embedded = TestStore.RequireEmbedded();
+        var (_, settings) = await ChatServer.RunThenStopAsync(new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.300" }, async server =>
         {
-            await using var alice = await first.ConnectAndJoinAsync("alice", "restore");
+            await using var alice = await server.ConnectAndJoinAsync("alice", "restore");
             embedded.Faults.FailCommands(91, "insert");
             for (var i = 0; i < 3; i++)
             {
@@ -65,12 +61,8 @@ public sealed class PipelineEdgeTests
             }
 
             await alice.ReceiveMessagesAsync("restore", 3);
-            await first.StopAsync();
-        }
-        finally
-        {
-            await first.DisposeAsync();
-        }
+            await server.StopAsync();
+        });
 
         List<string?> duringRestore;
         await using var second = await ChatServer.StartAsync(settings);
@@ -179,7 +171,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_stop_while_an_insert_hangs_spills_its_messages_once_the_drain_deadline_passes()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         var settings = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.500" };
         var server = await ChatServer.StartAsync(settings);
         try
@@ -209,7 +201,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_spill_that_cannot_be_written_ends_the_stop_cleanly_with_a_failing_exit_code()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         // A regular file where the spill directory should be: creating the directory fails like a full disk does.
         var blocked = Path.Combine(Path.GetTempPath(), $"chatsocket-blocked-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(blocked, "not a directory");
@@ -242,7 +234,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_resume_from_before_the_ring_completes_while_the_room_keeps_sending()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             ["Chat:MaxHistory"] = "5",
@@ -283,7 +275,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_sender_with_many_messages_waiting_for_the_database_gets_all_their_acks_when_it_recovers()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             ["Chat:SendQueueCapacity"] = "32",
@@ -318,7 +310,7 @@ public sealed class PipelineEdgeTests
     [Test]
     public async Task A_rest_catch_up_has_no_hole_when_a_later_message_is_stored_before_an_earlier_one()
     {
-        var embedded = RequireEmbedded();
+        var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(Unlimited)
         {
             // A failed insert waits long before its retry: the earlier message stays unstored while the later one lands.
@@ -414,7 +406,4 @@ public sealed class PipelineEdgeTests
 
     private static List<string?> Contents(JsonElement history) =>
         [.. history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString())];
-
-    private static ChatSocket.EmbeddedMongo.EmbeddedMongoServer RequireEmbedded() =>
-        TestStore.Embedded ?? throw new InconclusiveException("fault injection needs the embedded engine (MONGODB_URI is set)");
 }

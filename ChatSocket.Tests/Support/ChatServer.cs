@@ -139,6 +139,28 @@ internal sealed class ChatServer : IAsyncDisposable
     public T GetRequiredService<T>()
         where T : notnull => _app.Services.GetRequiredService<T>();
 
+    /// <summary>
+    /// The first half of a restart: starts a server with <paramref name="settings"/>, runs <paramref name="scenario"/>
+    /// on it, stops it the way SIGTERM does (drain, spill; unless the scenario already did) and disposes it. Returns
+    /// the stopped server and the settings that start the next one on the same database and spill directory.
+    /// </summary>
+    public static async Task<(ChatServer Stopped, Dictionary<string, string?> Restart)> RunThenStopAsync(
+        IReadOnlyDictionary<string, string?> settings, Func<ChatServer, Task> scenario)
+    {
+        var server = await StartAsync(settings);
+        await using (server)
+        {
+            await scenario(server);
+        }
+
+        var restart = new Dictionary<string, string?>(settings)
+        {
+            ["Mongo:Database"] = server.DatabaseName,
+            ["Persistence:DataDirectory"] = server.DataDirectory,
+        };
+        return (server, restart);
+    }
+
     /// <summary>Stops the host the way SIGTERM does (connections get 1001).</summary>
     public async Task StopAsync()
     {

@@ -22,6 +22,10 @@ public sealed class TestStore
 
     public static string ConnectionString { get; private set; } = "";
 
+    /// <summary>The embedded engine for a fault-injection test; the test is inconclusive on a real MongoDB.</summary>
+    public static EmbeddedMongoServer RequireEmbedded() =>
+        _server ?? throw new InconclusiveException("fault injection needs the embedded engine (MONGODB_URI is set)");
+
     public static MongoClient Client => _client ?? throw new InvalidOperationException("TestStore not started");
 
     /// <summary>A new database name, dropped when the run ends.</summary>
