@@ -245,18 +245,7 @@ public sealed class MessagePipelineTests
         try
         {
             var outage = new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.500" };
-            (first, settings) = await ChatServer.RunThenStopAsync(outage, async server =>
-            {
-                await using var alice = await server.ConnectAndJoinAsync("alice", "spill");
-                embedded.Faults.FailCommands(91, "insert");
-                for (var i = 0; i < 7; i++)
-                {
-                    await alice.SendJsonAsync(new { type = "send", room_id = "spill", content = $"m{i}", client_msg_id = $"c{i}" });
-                }
-
-                await alice.ReceiveMessagesAsync("spill", 7);
-                await server.StopAsync();
-            });
+            (first, settings) = await InsertOutage.SendThenStopAsync(outage, "spill", 7);
         }
         finally
         {

@@ -51,18 +51,7 @@ public sealed class PipelineEdgeTests
     public async Task A_join_while_spilled_messages_are_being_restored_sees_them_and_so_does_a_join_after()
     {
         var embedded = TestStore.RequireEmbedded();
-        var (_, settings) = await ChatServer.RunThenStopAsync(new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.300" }, async server =>
-        {
-            await using var alice = await server.ConnectAndJoinAsync("alice", "restore");
-            embedded.Faults.FailCommands(91, "insert");
-            for (var i = 0; i < 3; i++)
-            {
-                await alice.SendJsonAsync(new { type = "send", room_id = "restore", content = $"m{i}", client_msg_id = $"c{i}" });
-            }
-
-            await alice.ReceiveMessagesAsync("restore", 3);
-            await server.StopAsync();
-        });
+        var (_, settings) = await InsertOutage.SendThenStopAsync(new Dictionary<string, string?>(Unlimited) { ["Persistence:ShutdownDrainTimeout"] = "00:00:00.300" }, "restore", 3);
 
         List<string?> duringRestore;
         await using var second = await ChatServer.StartAsync(settings);
