@@ -54,6 +54,7 @@ internal sealed class JournalWriter : IAsyncDisposable
     /// </summary>
     public void AppendDocuments(JournalRecordKind kind, string database, string collection, IReadOnlyList<StoredDocument> documents, Action? undo = null)
     {
+        Exception? refusedBy;
         lock (_sync)
         {
             if (!_rollingBack)
@@ -69,15 +70,18 @@ internal sealed class JournalWriter : IAsyncDisposable
                 EndRecord(start, undo);
                 return;
             }
+
+            refusedBy = _lastFailure;
         }
 
-        Refuse(undo);
+        Refuse(undo, refusedBy);
     }
 
     /// <summary>Appends a catalog operation; <paramref name="undo"/> as for <see cref="AppendDocuments"/>.</summary>
     public void AppendCatalog(BsonDocument operation, Action? undo = null)
     {
         var bytes = operation.ToBson();
+        Exception? refusedBy;
         lock (_sync)
         {
             if (!_rollingBack)
@@ -87,16 +91,18 @@ internal sealed class JournalWriter : IAsyncDisposable
                 EndRecord(start, undo);
                 return;
             }
+
+            refusedBy = _lastFailure;
         }
 
-        Refuse(undo);
+        Refuse(undo, refusedBy);
     }
 
-    private void Refuse(Action? undo)
+    private static void Refuse(Action? undo, Exception? cause)
     {
         // Outside the journal lock: the undo takes collection locks, and the flusher takes those without it.
         undo?.Invoke();
-        throw Unavailable(_lastFailure);
+        throw Unavailable(cause);
     }
 
     private static IOException Unavailable(Exception? cause) =>
