@@ -11,11 +11,7 @@ public sealed class DurabilityTests
     private string _directory = null!;
 
     [SetUp]
-    public void CreateDirectory()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "embedded-mongo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
+    public void CreateDirectory() => _directory = TestDirectory.Create();
 
     [TearDown]
     public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
