@@ -97,10 +97,13 @@ internal sealed class ChatPageTests
 
         var messages = await carol.MessagesAsync(cancellationToken);
         var errors = await carol.ErrorsAsync(cancellationToken);
+        var own = await carol.OwnMessagesAsync(cancellationToken);
         Assert.Multiple(() =>
         {
             Assert.That(messages.Select(m => (m.Sender, m.Content)), Is.EqualTo(new[] { ("carol", "short enough") }));
             Assert.That(errors, Has.Exactly(1).StartWith("bad_request: ").And.Contains("was not sent"));
+            Assert.That(own.Select(m => m.Delivery), Is.EquivalentTo(new[] { "sent", "failed" }), Browser.Diagnostics());
+            Assert.That(own.Single(m => m.Delivery == "failed").Label, Does.StartWith("failed: bad_request: "));
         });
         await carol.Page.CloseAsync(cancellationToken);
     }
