@@ -8,26 +8,9 @@ namespace ChatSocket.Tests.Browser;
 /// port, stopped, or full) and the page has to find its way back by itself.
 /// </summary>
 [TestFixture]
-internal sealed class ChatPageConnectionTests
+internal sealed class ChatPageConnectionTests : HeadlessBrowserFixture
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private HeadlessBrowser? _browser;
-
-    [OneTimeSetUp]
-    public async Task LaunchBrowser()
-    {
-        using var launch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _browser = await HeadlessBrowser.LaunchAsync(launch.Token);
-    }
-
-    [OneTimeTearDown]
-    public async Task KillBrowser()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-    }
 
     [Test]
     [CancelAfter(60_000)]
@@ -78,7 +61,7 @@ internal sealed class ChatPageConnectionTests
                 Assert.That(
                     after.Select(m => m.Content),
                     Is.EqualTo(new[] { "one", "two", "three", "four, from alice", "five, after the restart" }),
-                    _browser!.Diagnostics());
+                    Browser.Diagnostics());
                 Assert.That(after.Take(4), Is.EqualTo(before), "what was shown before stays, once each");
                 Assert.That(keptElements, Is.EqualTo(4), "resumed, not reloaded");
             });
@@ -117,7 +100,7 @@ internal sealed class ChatPageConnectionTests
             var shown = await dave.MessagesAsync(cancellationToken);
             Assert.Multiple(() =>
             {
-                Assert.That(own.Select(m => (m.Content, m.Delivery)), Is.EqualTo(new[] { ("said once", "sent") }), _browser!.Diagnostics());
+                Assert.That(own.Select(m => (m.Content, m.Delivery)), Is.EqualTo(new[] { ("said once", "sent") }), Browser.Diagnostics());
                 Assert.That(shown.Select(m => (m.Id, m.Content)), Is.EqualTo(new[] { (own[0].Id, "said once") }));
             });
             await dave.Page.CloseAsync(cancellationToken);
@@ -152,7 +135,7 @@ internal sealed class ChatPageConnectionTests
             var bannerWhenBack = await frank.BannerAsync(cancellationToken);
             Assert.Multiple(() =>
             {
-                Assert.That(banner, Is.EqualTo(new[] { "unreachable", "Cannot reach the server; retrying…" }), _browser!.Diagnostics());
+                Assert.That(banner, Is.EqualTo(new[] { "unreachable", "Cannot reach the server; retrying…" }), Browser.Diagnostics());
                 Assert.That(messagesWhileDown.Select(m => m.Content), Is.EqualTo(new[] { "before the outage" }));
                 Assert.That(bannerWhenBack, Is.Empty);
             });
@@ -179,7 +162,7 @@ internal sealed class ChatPageConnectionTests
             var saysEmpty = await grace.SaysRoomIsEmptyAsync(cancellationToken);
             Assert.Multiple(() =>
             {
-                Assert.That(banner[1], Does.StartWith("The server refused the connection (it may be full"), _browser!.Diagnostics());
+                Assert.That(banner[1], Does.StartWith("The server refused the connection (it may be full"), Browser.Diagnostics());
                 Assert.That(saysEmpty, Is.False, "a room that could not be loaded is not shown as empty");
             });
         }
@@ -191,5 +174,5 @@ internal sealed class ChatPageConnectionTests
     }
 
     private async Task<ChatPage> OpenPageAsync(CancellationToken cancellationToken) =>
-        new(await (_browser ?? throw new InvalidOperationException("the browser did not start")).OpenPageAsync(1024, 768, cancellationToken), Deadline);
+        new(await Browser.OpenPageAsync(1024, 768, cancellationToken), Deadline);
 }
