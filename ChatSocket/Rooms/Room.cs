@@ -53,7 +53,7 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
                 _members = [.. _members, connection];
             }
 
-            connection.Send(ServerFrames.Joined(Id, _members.Length));
+            connection.Send(ServerFrames.Joined(Id, _members.Length, DistinctUsersLocked()));
             connection.Send(ServerFrames.History(Id, page));
             if (isNew)
             {
@@ -62,6 +62,23 @@ internal sealed class Room(string id, RecentMessages recent, Action<Room> remove
 
             return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
         }
+    }
+
+    // Under the lock: the names a joined frame lists, each once (one person may have several tabs).
+    private HashSet<string> DistinctUsersLocked()
+    {
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in _members)
+        {
+            if (users.Count == ProtocolRules.MaxJoinedUsers)
+            {
+                break;
+            }
+
+            users.Add(member.User);
+        }
+
+        return users;
     }
 
     // Under the lock: the history a join gets, or null when the archive's part is needed (again).
