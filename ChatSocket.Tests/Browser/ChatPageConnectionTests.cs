@@ -94,14 +94,16 @@ internal sealed class ChatPageConnectionTests : HeadlessBrowserFixture
             server = await server.RestartAsync();
             await dave.WaitForOwnMessageAsync("said once", "sent", echoed: true, cancellationToken);
 
-            // The restarted server no longer remembers the client_msg_id in memory, so it broadcasts the resend under
-            // a new id before the database names the original in the ack: the page shows the message once anyway.
+            // The restarted server finds the client_msg_id in the database: the resend is acked with the original id
+            // and not broadcast again, so the room's history (what every other page sees) has it once too.
             var own = await dave.OwnMessagesAsync(cancellationToken);
             var shown = await dave.MessagesAsync(cancellationToken);
+            var history = await server.GetJsonAsync($"/api/rooms/{room}/messages");
             Assert.Multiple(() =>
             {
                 Assert.That(own.Select(m => (m.Content, m.Delivery)), Is.EqualTo(new[] { ("said once", "sent") }), Browser.Diagnostics());
                 Assert.That(shown.Select(m => (m.Id, m.Content)), Is.EqualTo(new[] { (own[0].Id, "said once") }));
+                Assert.That(history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()), Is.EqualTo(new[] { "said once" }), "once in the room's history");
             });
             await dave.Page.CloseAsync(cancellationToken);
         }
