@@ -186,6 +186,7 @@ internal sealed partial class MessageWriter(
                         health.RetryStarted();
                     }
 
+                    health.Failed(ex);
                     metrics.Retried();
                     var delay = Backoff(attempt);
                     // One line per attempt with the cause: a stack trace of an outage repeated every few seconds
