@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ChatSocket.EmbeddedMongo.Bson;
 using ChatSocket.EmbeddedMongo.Commands;
+using ChatSocket.EmbeddedMongo.Text;
 using MongoDB.Bson;
 
 namespace ChatSocket.EmbeddedMongo.Query;
@@ -22,7 +23,7 @@ internal static class FilterCompiler
         var fields = new List<string>();
         var conditions = new Dictionary<string, FieldCondition>(StringComparer.Ordinal);
         var allIndexable = IndexPlanner.CollectConditions(query, conditions);
-        var predicate = CompileDocument(query, fields, topLevel: true);
+        var predicate = CompileDocument(query, fields, topLevel: true, root: true);
         List<Filter>? branches = null;
         if (query.TryGetValue("$or", out var or) && or is BsonArray orArray)
         {
@@ -33,10 +34,11 @@ internal static class FilterCompiler
             }
         }
 
-        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false) { OrBranches = branches };
+        var text = query.TryGetValue("$text", out var search) ? TextSearchQuery.Parse(search) : null;
+        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false) { OrBranches = branches, Text = text };
     }
 
-    private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel)
+    private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel, bool root = false)
     {
         var parts = new List<Func<BsonDocument, bool>>(query.ElementCount);
         foreach (var element in query)
@@ -69,6 +71,11 @@ internal static class FilterCompiler
 
                     case "$comment":
                         break;
+                    case "$text" when root:
+                        // Answered by the executor with the text index (see Filter.Text).
+                        break;
+                    case "$text":
+                        throw new CommandException(ErrorCodes.BadValue, "$text is supported only at the top level of a filter by the embedded engine");
                     default:
                         throw new CommandException(ErrorCodes.BadValue, $"unknown top level operator: {name}. The embedded engine supports $and, $or, $nor and $comment at the top level.");
                 }

@@ -1,5 +1,6 @@
 using ChatSocket.EmbeddedMongo.Bson;
 using ChatSocket.EmbeddedMongo.Storage;
+using ChatSocket.EmbeddedMongo.Text;
 
 namespace ChatSocket.EmbeddedMongo.Query;
 
@@ -10,8 +11,14 @@ namespace ChatSocket.EmbeddedMongo.Query;
 /// </summary>
 internal static class QueryExecutor
 {
-    public static List<StoredDocument> Run(Collection collection, Filter filter, SortSpec? sort, int skip, int limit)
+    /// <summary>Runs the query; for a <c>$text</c> query, <paramref name="scores"/> (when given) receives each result's score by record id.</summary>
+    public static List<StoredDocument> Run(Collection collection, Filter filter, SortSpec? sort, int skip, int limit, Dictionary<long, double>? scores = null)
     {
+        if (filter.Text is { } text)
+        {
+            return RunText(collection, filter, text, sort, skip, limit, scores);
+        }
+
         var effectiveSort = sort?.Without(p => filter.Conditions.TryGetValue(p, out var c) && c.Equal is not null && c.Exact && !c.HasRange);
         var plan = IndexPlanner.Choose(collection, filter, effectiveSort);
         if (plan.BoundFields == 0 && IndexPlanner.PointScans(collection, filter) is { } scans)
@@ -61,6 +68,27 @@ internal static class QueryExecutor
         return results;
     }
 
+    private static List<StoredDocument> RunText(Collection collection, Filter filter, TextSearchQuery text, SortSpec? sort, int skip, int limit, Dictionary<long, double>? scores)
+    {
+        var scored = TextSearch.Run(collection, filter, text);
+        if (sort is not null)
+        {
+            var fields = sort.Fields;
+            scored = sort.Sort(scored, s => TextSearch.SortView(s.Document, fields, s.Score));
+        }
+
+        var start = Math.Min(skip, scored.Count);
+        var count = limit > 0 ? Math.Min(limit, scored.Count - start) : scored.Count - start;
+        var results = new List<StoredDocument>(count);
+        foreach (var (document, score) in scored.GetRange(start, count))
+        {
+            results.Add(document);
+            scores?.Add(document.RecordId, score);
+        }
+
+        return results;
+    }
+
     private static List<StoredDocument> RunUnion(List<QueryPlan> plans, Filter filter, SortSpec? sort, int skip, int limit)
     {
         var seen = new HashSet<long>();
@@ -87,7 +115,7 @@ internal static class QueryExecutor
         return results.GetRange(start, count);
     }
 
-    private static IEnumerable<StoredDocument> Scan(QueryPlan plan)
+    public static IEnumerable<StoredDocument> Scan(QueryPlan plan)
     {
         var tree = plan.Index.Tree;
         var forward = !plan.Reverse;
