@@ -144,6 +144,7 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         "count" => ReadCommands.Count(context),
         "distinct" => ReadCommands.Distinct(context),
         "aggregate" => AggregateCommand.Run(context),
+        "explain" => ExplainCommand.Run(context),
         "createIndexes" => IndexCommands.CreateIndexes(context),
         "listIndexes" => IndexCommands.ListIndexes(context),
         "dropIndexes" or "deleteIndexes" => IndexCommands.DropIndexes(context),

@@ -286,6 +286,11 @@ internal sealed class Collection
                 throw new CommandException(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index but different options or key. Requested index: {definition.Spec}, existing index: {d.Spec}");
             }
 
+            if (d.IsText && definition.IsText)
+            {
+                throw new CommandException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {d.Spec}");
+            }
+
             if (d.Key.Equals(definition.Key) && !definition.IsPartial && !d.IsPartial)
             {
                 if (d.IsEquivalentTo(definition))

@@ -57,6 +57,28 @@ public sealed class DurabilityTests
     }
 
     [Test]
+    public async Task A_text_index_is_journaled_and_answers_after_a_restart()
+    {
+        var textIndex = new CreateIndexModel<BsonDocument>(new BsonDocument { { "room_id", 1 }, { "content", "text" } }, new CreateIndexOptions { DefaultLanguage = "none" });
+        await using (var server = await StartAsync())
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            await Messages(client).Indexes.CreateOneAsync(textIndex).WaitAsync(Deadline);
+            await Messages(client).InsertManyAsync([new BsonDocument { { "_id", 1 }, { "room_id", "r" }, { "content", "Déploiement vendredi" } }]).WaitAsync(Deadline);
+        }
+
+        await using (var server = await StartAsync())
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            var found = await Messages(client).Find(new BsonDocument { { "room_id", "r" }, { "$text", new BsonDocument("$search", "deploiement") } }).ToListAsync().WaitAsync(Deadline);
+            var again = await Messages(client).Indexes.CreateOneAsync(textIndex).WaitAsync(Deadline);
+
+            Assert.That(found.Select(d => d["_id"].AsInt32), Is.EqualTo(new[] { 1 }));
+            Assert.That(again, Is.EqualTo("room_id_1_content_text"));
+        }
+    }
+
+    [Test]
     public async Task A_torn_last_record_is_dropped_and_the_engine_starts_with_everything_before_it()
     {
         await using (var server = await StartAsync())
