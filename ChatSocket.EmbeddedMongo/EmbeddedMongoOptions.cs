@@ -1,3 +1,4 @@
+using ChatSocket.EmbeddedMongo.Journal;
 using Microsoft.Extensions.Logging;
 
 namespace ChatSocket.EmbeddedMongo;
@@ -40,6 +41,9 @@ public sealed class EmbeddedMongoOptions
     /// Default 64 MiB.
     /// </summary>
     public long CompactJournalAboveBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Wraps the journal file, for tests that watch its writes and fsyncs. Default none.</summary>
+    internal Func<IJournalFile, IJournalFile>? JournalFileDecorator { get; set; }
 
     /// <summary>Throws if a setting is out of range.</summary>
     public void Validate()

@@ -37,13 +37,13 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
     private int _nextConnectionId;
     private int _disposed;
 
-    private EmbeddedMongoServer(EmbeddedMongoOptions options, StorageEngine storage)
+    private EmbeddedMongoServer(EmbeddedMongoOptions options, StorageEngine storage, FaultInjector faults)
     {
         _options = options;
         _logger = CreateLogger(options);
         _storage = storage;
         _cursors = new CursorStore(options.MaxOpenCursors, options.CursorTimeout);
-        Faults = new FaultInjector(DropAllConnections);
+        Faults = faults;
         _dispatcher = new CommandDispatcher(storage, _cursors, Faults, () => _connections.Count, _logger);
         _reaper = ReapCursorsAsync(_shutdown.Token);
         _journalFlusher = storage.Journal?.RunAsync(_shutdown.Token) ?? Task.CompletedTask;
@@ -77,12 +77,16 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         options.Validate();
         var storage = new StorageEngine();
         var logger = CreateLogger(options);
+
+        // The injector exists before the journal, which it wraps; it reaches the connections once they exist.
+        EmbeddedMongoServer? started = null;
+        var faults = new FaultInjector(() => started?.DropAllConnections());
         if (options.DataDirectory is { } directory)
         {
-            storage.Journal = await OpenJournalAsync(directory, storage, options, logger, cancellationToken);
+            storage.Journal = await OpenJournalAsync(directory, storage, options, faults, logger, cancellationToken);
         }
 
-        var server = new EmbeddedMongoServer(options, storage);
+        var server = started = new EmbeddedMongoServer(options, storage, faults);
         try
         {
             await server.StartListenerAsync(options.Port, cancellationToken);
@@ -97,13 +101,19 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         return server;
     }
 
-    private static async Task<JournalWriter> OpenJournalAsync(string directory, StorageEngine storage, EmbeddedMongoOptions options, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<JournalWriter> OpenJournalAsync(string directory, StorageEngine storage, EmbeddedMongoOptions options, FaultInjector faults, ILogger logger, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, JournalFileName);
         long length;
         // FileShare.None: a second engine on the same directory fails at once instead of corrupting the journal.
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
+        IJournalFile Writable(FileStream stream)
+        {
+            IJournalFile journal = new FaultInjectingJournalFile(new JournalFile(stream), faults);
+            return options.JournalFileDecorator?.Invoke(journal) ?? journal;
+        }
+
         try
         {
             var validEnd = JournalReplayer.Replay(file, storage, out var records);
@@ -118,7 +128,7 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
             length = validEnd;
             if (!JournalCompactor.IsWorthIt(length, storage, options.CompactJournalAboveBytes))
             {
-                return new JournalWriter(file, options.MaxJournalBufferBytes);
+                return new JournalWriter(Writable(file), options.MaxJournalBufferBytes);
             }
         }
         catch
@@ -129,10 +139,25 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
 
         // Compact while nothing else runs: close, rewrite the live state, reopen the new file for appending.
         await file.DisposeAsync();
-        await JournalCompactor.CompactAsync(path, storage, cancellationToken);
-        var compacted = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
-        EngineLog.JournalCompacted(logger, length, compacted.Length);
-        return new JournalWriter(compacted, options.MaxJournalBufferBytes);
+        var compacted = false;
+        try
+        {
+            await JournalCompactor.CompactAsync(path, storage, cancellationToken);
+            compacted = true;
+        }
+        catch (IOException e)
+        {
+            // No room for the rewrite (a full disk): the journal as it was is intact, so go on with it.
+            EngineLog.JournalCompactionFailed(logger, e, path);
+        }
+
+        var reopened = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
+        if (compacted)
+        {
+            EngineLog.JournalCompacted(logger, length, reopened.Length);
+        }
+
+        return new JournalWriter(Writable(reopened), options.MaxJournalBufferBytes);
     }
 
     /// <summary>Starts listening again (after <see cref="StopListenerAsync"/>) on the same port.</summary>

@@ -4,12 +4,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The browser tests drive Debian's Chromium headless.
-if ! command -v chromium >/dev/null 2>&1; then
-  echo "installing chromium (browser tests)..."
+# The browser tests drive Debian's Chromium headless; the scale-out tests start redis-server, and the SCALING.md
+# script puts nginx in front of two nodes. All three come from Debian's packages.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]} (what the tests need)..."
   if [ "$(id -u)" -eq 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  # Debian starts the packaged services; the tests start their own on free ports.
+  for service in redis-server nginx; do
+    if command -v systemctl >/dev/null 2>&1; then $sudo_cmd systemctl stop "$service" >/dev/null 2>&1 || true; fi
+    if command -v service >/dev/null 2>&1; then $sudo_cmd service "$service" stop >/dev/null 2>&1 || true; fi
+  done
 fi
 
 results="$(pwd)/TestResults"

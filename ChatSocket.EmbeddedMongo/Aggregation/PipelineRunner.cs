@@ -52,17 +52,30 @@ internal static class PipelineRunner
         }
 
         var documents = new List<BsonDocument>();
+        var scores = filter.Text is null ? null : new Dictionary<long, double>();
         if (collection is not null)
         {
-            foreach (var stored in QueryExecutor.Run(collection, filter, sort, skip, limit))
+            foreach (var stored in QueryExecutor.Run(collection, filter, sort, skip, limit, scores))
             {
-                documents.Add(RawBson.ReadDocument(stored.Bytes));
+                var document = RawBson.ReadDocument(stored.Bytes);
+                if (scores is not null)
+                {
+                    // The score rides along as metadata until the end of the pipeline.
+                    document[TextSearch.ScoreField] = scores[stored.RecordId];
+                }
+
+                documents.Add(document);
             }
         }
 
         for (; next < stages.Count; next++)
         {
             documents = Apply(stages[next], documents);
+        }
+
+        if (scores is not null)
+        {
+            documents.ForEach(d => d.Remove(TextSearch.ScoreField));
         }
 
         return documents;
@@ -75,6 +88,11 @@ internal static class PipelineRunner
             case "$match":
                 {
                     var filter = FilterCompiler.Compile(AsDocument(stage));
+                    if (filter.Text is not null)
+                    {
+                        throw new CommandException(17313, "$match with $text is only allowed as the first pipeline stage");
+                    }
+
                     return input.FindAll(filter.Matches);
                 }
 

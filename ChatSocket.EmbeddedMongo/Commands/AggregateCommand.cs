@@ -20,7 +20,7 @@ internal static class AggregateCommand
 
         if (context.GetBool("explain", false))
         {
-            throw new CommandException(ErrorCodes.BadValue, "explain is not supported by the embedded engine");
+            return ExplainCommand.Explain(context, context.Body);
         }
 
         var cursorOptions = context.GetDocument("cursor") ?? throw new CommandException(ErrorCodes.FailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");

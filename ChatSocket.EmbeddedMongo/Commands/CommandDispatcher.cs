@@ -1,6 +1,7 @@
 using ChatSocket.EmbeddedMongo.Cursors;
 using ChatSocket.EmbeddedMongo.Faults;
 using ChatSocket.EmbeddedMongo.Hosting;
+using ChatSocket.EmbeddedMongo.Journal;
 using ChatSocket.EmbeddedMongo.Storage;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
@@ -57,6 +58,7 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         }
 
         var context = new CommandContext(name, database, body, sequences, storage, cursors, connectionId);
+        var ticket = new JournalTicket();
         try
         {
             if (storage.Journal is { } pending)
@@ -64,10 +66,10 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
                 await pending.WaitForRoomAsync(cancellationToken);
             }
 
-            var reply = Execute(context);
-            if (context.Wrote && storage.Journal is { } journal)
+            var reply = ticket.Run(() => Execute(context));
+            if ((context.Wrote || ticket.Last > 0) && storage.Journal is { } journal)
             {
-                await journal.WaitDurableAsync(cancellationToken);
+                await journal.WaitDurableAsync(ticket, cancellationToken);
             }
 
             return closeAfter ? null : reply;
@@ -91,8 +93,15 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         }
         catch (IOException e)
         {
+            // The journal refused or lost this command's writes; they are rolled back (or are being, so wait for
+            // that: the error must not be answered while they are still visible).
             EngineLog.JournalFailed(logger, e);
-            return DocumentReply.Error(ErrorCodes.InternalError, "the journal could not be written: " + e.Message);
+            if (ticket.Last > 0 && storage.Journal is { } journal)
+            {
+                await journal.WaitResolvedAsync(ticket.Last, cancellationToken);
+            }
+
+            return DocumentReply.Error(ErrorCodes.OfJournalFailure(e), e.Message);
         }
         catch (Exception e) when (e is FormatException or ArgumentException or OverflowException)
         {
@@ -135,6 +144,7 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         "count" => ReadCommands.Count(context),
         "distinct" => ReadCommands.Distinct(context),
         "aggregate" => AggregateCommand.Run(context),
+        "explain" => ExplainCommand.Run(context),
         "createIndexes" => IndexCommands.CreateIndexes(context),
         "listIndexes" => IndexCommands.ListIndexes(context),
         "dropIndexes" or "deleteIndexes" => IndexCommands.DropIndexes(context),

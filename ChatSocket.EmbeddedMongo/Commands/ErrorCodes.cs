@@ -25,6 +25,30 @@ internal static class ErrorCodes
     public const int UnknownStage = 40324;
     public const int OperationNotSupportedInTransaction = 263;
 
+    /// <summary>A write the journal could not take because the disk (or quota) is full: not applied.</summary>
+    public const int OutOfDiskSpace = 14031;
+
+    // As .NET reports them in IOException.HResult: errno ENOSPC (28), EDQUOT (122 on Linux, 69 on macOS); on
+    // Windows the HRESULTs of ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL.
+    private static readonly int[] DiskFullResults = [28, 122, 69, unchecked((int)0x80070027), unchecked((int)0x80070070)];
+
+    /// <summary>
+    /// The code for a write the journal did not take: <see cref="OutOfDiskSpace"/> for a full disk, otherwise
+    /// <see cref="InternalError"/>. Either way the write was not applied.
+    /// </summary>
+    public static int OfJournalFailure(IOException exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (Array.IndexOf(DiskFullResults, e.HResult) >= 0)
+            {
+                return OutOfDiskSpace;
+            }
+        }
+
+        return InternalError;
+    }
+
     /// <summary>The codeName MongoDB sends with a code; generic for codes this table does not know.</summary>
     public static string NameOf(int code) => code switch
     {
@@ -46,6 +70,7 @@ internal static class ErrorCodes
         InvalidPipelineOperator => "InvalidPipelineOperator",
         CannotIndexParallelArrays => "CannotIndexParallelArrays",
         DuplicateKey => "DuplicateKey",
+        OutOfDiskSpace => "OutOfDiskSpace",
         InterruptedAtShutdown => "InterruptedAtShutdown",
         UnknownStage => "Location40324",
         6 => "HostUnreachable",

@@ -47,9 +47,12 @@ internal static class ReadCommands
                 return result;
             }
 
-            foreach (var document in QueryExecutor.Run(collection, filter, sort, skip, limit))
+            var scores = filter.Text is null || projection is null ? null : new Dictionary<long, double>();
+            foreach (var document in QueryExecutor.Run(collection, filter, sort, skip, limit, scores))
             {
-                result.Add(projection is null ? document.Bytes : projection.Apply(document.Bytes));
+                result.Add(projection is null ? document.Bytes
+                    : scores is null ? projection.Apply(document.Bytes)
+                    : WithScore(projection, document.Bytes, scores[document.RecordId]));
             }
 
             return result;
@@ -60,6 +63,16 @@ internal static class ReadCommands
         }
 
         return CursorBatches.First(context, context.Namespace, documents, batchSize, singleBatch);
+    }
+
+    /// <summary>Projects a text query's result, whose projection may ask for <c>{$meta: "textScore"}</c>.</summary>
+    private static byte[] WithScore(Projection projection, byte[] bytes, double score)
+    {
+        var document = RawBson.ReadDocument(bytes);
+        document[TextSearch.ScoreField] = score;
+        var projected = projection.Apply(document);
+        projected.Remove(TextSearch.ScoreField);
+        return projected.ToBson();
     }
 
     public static CommandReply GetMore(CommandContext context)

@@ -23,6 +23,8 @@ public sealed class FaultInjector
     private long _latencyTicks;
     private volatile bool _refuse;
     private long _injected;
+    private int _journalWriteFaults;
+    private int _journalFlushFaults;
 
     internal FaultInjector(Action dropConnections)
     {
@@ -71,6 +73,51 @@ public sealed class FaultInjector
         Add(new FaultRule { Remaining = count, CloseAfterExecution = true, Commands = NamesOf(commandName) });
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> journal writes (one per group-commit batch) fail as on a full disk: half of
+    /// the batch reaches the file (a torn record), then an <see cref="IOException"/> "No space left on device".
+    /// With a data directory only.
+    /// </summary>
+    public void FailNextJournalWrites(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Interlocked.Exchange(ref _journalWriteFaults, count);
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> journal fsyncs fail with an <see cref="IOException"/> "No space left on
+    /// device" (after the write went through). With a data directory only.
+    /// </summary>
+    public void FailNextJournalFlushes(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Interlocked.Exchange(ref _journalFlushFaults, count);
+    }
+
+    /// <summary>Uses up one journal write fault, if any is left.</summary>
+    internal bool TakeJournalWriteFault() => Take(ref _journalWriteFaults);
+
+    /// <summary>Uses up one journal fsync fault, if any is left.</summary>
+    internal bool TakeJournalFlushFault() => Take(ref _journalFlushFaults);
+
+    private bool Take(ref int remaining)
+    {
+        var current = Volatile.Read(ref remaining);
+        while (current > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref remaining, current - 1, current);
+            if (seen == current)
+            {
+                Interlocked.Increment(ref _injected);
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
     /// <summary>Adds a delay before every non-handshake command is executed (TimeSpan.Zero to stop).</summary>
     public void SetLatency(TimeSpan latency)
     {
@@ -84,7 +131,7 @@ public sealed class FaultInjector
     /// <summary>While true, new connections are accepted and closed at once (the listener stays bound).</summary>
     public void RefuseConnections(bool refuse) => _refuse = refuse;
 
-    /// <summary>Removes every fault: rules, the failCommand fail point, latency and refusal.</summary>
+    /// <summary>Removes every fault: rules, the failCommand fail point, journal faults, latency and refusal.</summary>
     public void Reset()
     {
         lock (_sync)
@@ -93,6 +140,8 @@ public sealed class FaultInjector
             _failPoint = null;
         }
 
+        Interlocked.Exchange(ref _journalWriteFaults, 0);
+        Interlocked.Exchange(ref _journalFlushFaults, 0);
         SetLatency(TimeSpan.Zero);
         _refuse = false;
     }

@@ -41,6 +41,9 @@ internal static partial class EngineLog
     [LoggerMessage(3012, LogLevel.Information, "Journal compacted from {BytesBefore} to {BytesAfter} bytes")]
     public static partial void JournalCompacted(ILogger logger, long bytesBefore, long bytesAfter);
 
-    [LoggerMessage(3011, LogLevel.Error, "The journal could not be written")]
+    [LoggerMessage(3011, LogLevel.Error, "The journal could not be written; the write was rolled back and answered with an error")]
     public static partial void JournalFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3013, LogLevel.Warning, "Journal {Path} could not be compacted; it is kept as it is")]
+    public static partial void JournalCompactionFailed(ILogger logger, Exception exception, string path);
 }

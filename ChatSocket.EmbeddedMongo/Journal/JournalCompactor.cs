@@ -31,42 +31,58 @@ internal static class JournalCompactor
     {
         var temporary = path + ".compact";
         var file = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        var writer = new JournalWriter(file, long.MaxValue);
-        await using (writer)
+        var writer = new JournalWriter(new JournalFile(file), long.MaxValue);
+        try
         {
-            foreach (var database in storage.DatabaseNames())
+            await using (writer)
             {
-                foreach (var collection in storage.CollectionsOf(database))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    writer.AppendCatalog(new BsonDocument { { "op", "create" }, { "db", database }, { "c", collection.Name } });
-                    foreach (var index in collection.Indexes)
-                    {
-                        if (!index.Definition.IsIdIndex)
-                        {
-                            writer.AppendCatalog(new BsonDocument { { "op", "createIndex" }, { "db", database }, { "c", collection.Name }, { "spec", index.Definition.Spec } });
-                        }
-                    }
+                WriteLiveState(writer, storage, cancellationToken);
 
-                    var chunk = new List<StoredDocument>(DocumentsPerRecord);
-                    foreach (var document in collection.All())
-                    {
-                        chunk.Add(document);
-                        if (chunk.Count == DocumentsPerRecord)
-                        {
-                            writer.AppendDocuments(JournalRecordKind.Insert, database, collection.Name, chunk);
-                            chunk.Clear();
-                        }
-                    }
-
-                    if (chunk.Count > 0)
-                    {
-                        writer.AppendDocuments(JournalRecordKind.Insert, database, collection.Name, chunk);
-                    }
-                }
+                // Throws if the rewrite is not all on disk: a partial one must never replace the journal.
+                await writer.FlushAsync();
             }
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void WriteLiveState(JournalWriter writer, StorageEngine storage, CancellationToken cancellationToken)
+    {
+        foreach (var database in storage.DatabaseNames())
+        {
+            foreach (var collection in storage.CollectionsOf(database))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                writer.AppendCatalog(new BsonDocument { { "op", "create" }, { "db", database }, { "c", collection.Name } });
+                foreach (var index in collection.Indexes)
+                {
+                    if (!index.Definition.IsIdIndex)
+                    {
+                        writer.AppendCatalog(new BsonDocument { { "op", "createIndex" }, { "db", database }, { "c", collection.Name }, { "spec", index.Definition.Spec } });
+                    }
+                }
+
+                var chunk = new List<StoredDocument>(DocumentsPerRecord);
+                foreach (var document in collection.All())
+                {
+                    chunk.Add(document);
+                    if (chunk.Count == DocumentsPerRecord)
+                    {
+                        writer.AppendDocuments(JournalRecordKind.Insert, database, collection.Name, chunk);
+                        chunk.Clear();
+                    }
+                }
+
+                if (chunk.Count > 0)
+                {
+                    writer.AppendDocuments(JournalRecordKind.Insert, database, collection.Name, chunk);
+                }
+            }
+        }
     }
 }

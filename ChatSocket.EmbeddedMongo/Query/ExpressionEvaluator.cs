@@ -100,6 +100,18 @@ internal static class ExpressionEvaluator
             return argument;
         }
 
+        if (name == "$meta")
+        {
+            return argument == "textScore" && root.TryGetValue(TextSearch.ScoreField, out var score)
+                ? score
+                : throw new CommandException(40218, $"query requires {argument} metadata, but it is not available");
+        }
+
+        if (DateExpressions.TryEvaluate(name, argument, root, out var date))
+        {
+            return date;
+        }
+
         var args = argument is BsonArray a ? a.Select(x => Evaluate(x, root) ?? BsonNull.Value).ToList() : [Evaluate(argument, root) ?? BsonNull.Value];
         return name switch
         {

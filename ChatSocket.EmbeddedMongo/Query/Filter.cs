@@ -1,4 +1,5 @@
 using ChatSocket.EmbeddedMongo.Bson;
+using ChatSocket.EmbeddedMongo.Text;
 using MongoDB.Bson;
 
 namespace ChatSocket.EmbeddedMongo.Query;
@@ -32,6 +33,9 @@ internal sealed class Filter
 
     /// <summary>The compiled branches of a top-level <c>$or</c>, for a union of index scans.</summary>
     public List<Filter>? OrBranches { get; init; }
+
+    /// <summary>The top-level <c>$text</c> operand; the query executor answers it with the text index.</summary>
+    public TextSearchQuery? Text { get; init; }
 
     public bool Matches(byte[] document) => IsEmpty || Predicate(RawBson.Extract(document, Fields));
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using ChatSocket.EmbeddedMongo.Bson;
 using ChatSocket.EmbeddedMongo.Commands;
+using ChatSocket.EmbeddedMongo.Text;
 using MongoDB.Bson;
 
 namespace ChatSocket.EmbeddedMongo.Query;
@@ -12,8 +13,6 @@ namespace ChatSocket.EmbeddedMongo.Query;
 /// </summary>
 internal static class FilterCompiler
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
-
     public static Filter Compile(BsonDocument? query)
     {
         if (query is null || query.ElementCount == 0)
@@ -23,8 +22,8 @@ internal static class FilterCompiler
 
         var fields = new List<string>();
         var conditions = new Dictionary<string, FieldCondition>(StringComparer.Ordinal);
-        var allIndexable = CollectConditions(query, conditions);
-        var predicate = CompileDocument(query, fields, topLevel: true);
+        var allIndexable = IndexPlanner.CollectConditions(query, conditions);
+        var predicate = CompileDocument(query, fields, topLevel: true, root: true);
         List<Filter>? branches = null;
         if (query.TryGetValue("$or", out var or) && or is BsonArray orArray)
         {
@@ -35,10 +34,11 @@ internal static class FilterCompiler
             }
         }
 
-        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false) { OrBranches = branches };
+        var text = query.TryGetValue("$text", out var search) ? TextSearchQuery.Parse(search) : null;
+        return new Filter(predicate, new FieldSet(fields), conditions, allIndexable, isEmpty: false) { OrBranches = branches, Text = text };
     }
 
-    private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel)
+    private static Func<BsonDocument, bool> CompileDocument(BsonDocument query, List<string> fields, bool topLevel, bool root = false)
     {
         var parts = new List<Func<BsonDocument, bool>>(query.ElementCount);
         foreach (var element in query)
@@ -71,6 +71,11 @@ internal static class FilterCompiler
 
                     case "$comment":
                         break;
+                    case "$text" when root:
+                        // Answered by the executor with the text index (see Filter.Text).
+                        break;
+                    case "$text":
+                        throw new CommandException(ErrorCodes.BadValue, "$text is supported only at the top level of a filter by the embedded engine");
                     default:
                         throw new CommandException(ErrorCodes.BadValue, $"unknown top level operator: {name}. The embedded engine supports $and, $or, $nor and $comment at the top level.");
                 }
@@ -158,11 +163,11 @@ internal static class FilterCompiler
 
         if (condition is BsonRegularExpression regex)
         {
-            var re = ToRegex(regex.Pattern, regex.Options);
-            return values => AnyScalarOrElement(values, v => RegexMatches(re, v));
+            var re = ValueMatcher.ToRegex(regex.Pattern, regex.Options);
+            return values => ValueMatcher.AnyScalarOrElement(values, v => ValueMatcher.RegexMatches(re, v));
         }
 
-        return values => EqualsAny(values, condition);
+        return values => ValueMatcher.EqualsAny(values, condition);
     }
 
     private static Func<List<BsonValue>, bool> CompileOperators(BsonDocument ops)
@@ -175,22 +180,22 @@ internal static class FilterCompiler
             switch (element.Name)
             {
                 case "$eq":
-                    parts.Add(values => EqualsAny(values, v));
+                    parts.Add(values => ValueMatcher.EqualsAny(values, v));
                     break;
                 case "$ne":
-                    parts.Add(values => !EqualsAny(values, v));
+                    parts.Add(values => !ValueMatcher.EqualsAny(values, v));
                     break;
                 case "$gt":
-                    parts.Add(values => CompareAny(values, v, c => c > 0));
+                    parts.Add(values => ValueMatcher.CompareAny(values, v, c => c > 0));
                     break;
                 case "$gte":
-                    parts.Add(values => CompareAny(values, v, c => c >= 0));
+                    parts.Add(values => ValueMatcher.CompareAny(values, v, c => c >= 0));
                     break;
                 case "$lt":
-                    parts.Add(values => CompareAny(values, v, c => c < 0));
+                    parts.Add(values => ValueMatcher.CompareAny(values, v, c => c < 0));
                     break;
                 case "$lte":
-                    parts.Add(values => CompareAny(values, v, c => c <= 0));
+                    parts.Add(values => ValueMatcher.CompareAny(values, v, c => c <= 0));
                     break;
                 case "$in":
                     {
@@ -216,9 +221,9 @@ internal static class FilterCompiler
                 case "$regex":
                     {
                         var re = v is BsonRegularExpression r
-                            ? ToRegex(r.Pattern, options ?? r.Options)
-                            : ToRegex(v.IsString ? v.AsString : throw new CommandException(ErrorCodes.BadValue, "$regex has to be a string"), options ?? string.Empty);
-                        parts.Add(values => AnyScalarOrElement(values, x => RegexMatches(re, x)));
+                            ? ValueMatcher.ToRegex(r.Pattern, options ?? r.Options)
+                            : ValueMatcher.ToRegex(v.IsString ? v.AsString : throw new CommandException(ErrorCodes.BadValue, "$regex has to be a string"), options ?? string.Empty);
+                        parts.Add(values => ValueMatcher.AnyScalarOrElement(values, x => ValueMatcher.RegexMatches(re, x)));
                         break;
                     }
 
@@ -255,7 +260,7 @@ internal static class FilterCompiler
                             throw new CommandException(ErrorCodes.BadValue, "$all needs an array");
                         }
 
-                        parts.Add(values => wanted.Count > 0 && wanted.All(w => EqualsAny(values, w)));
+                        parts.Add(values => wanted.Count > 0 && wanted.All(w => ValueMatcher.EqualsAny(values, w)));
                         break;
                     }
 
@@ -314,7 +319,7 @@ internal static class FilterCompiler
         {
             if (item is BsonRegularExpression r)
             {
-                regexes.Add(ToRegex(r.Pattern, r.Options));
+                regexes.Add(ValueMatcher.ToRegex(r.Pattern, r.Options));
             }
             else if (item is BsonDocument d && d.ElementCount > 0 && d.GetElement(0).Name.StartsWith('$'))
             {
@@ -346,7 +351,7 @@ internal static class FilterCompiler
             {
                 foreach (var p in plain)
                 {
-                    if (EqualsAny(values, p))
+                    if (ValueMatcher.EqualsAny(values, p))
                     {
                         return true;
                     }
@@ -355,7 +360,7 @@ internal static class FilterCompiler
 
             foreach (var re in regexes)
             {
-                if (AnyScalarOrElement(values, x => RegexMatches(re, x)))
+                if (ValueMatcher.AnyScalarOrElement(values, x => ValueMatcher.RegexMatches(re, x)))
                 {
                     return true;
                 }
@@ -363,224 +368,5 @@ internal static class FilterCompiler
 
             return false;
         };
-    }
-
-    /// <summary>Equality as MongoDB queries define it: a missing path equals null; arrays match whole or by element.</summary>
-    private static bool EqualsAny(List<BsonValue> values, BsonValue wanted)
-    {
-        if (values.Count == 0)
-        {
-            return wanted.IsBsonNull;
-        }
-
-        foreach (var value in values)
-        {
-            if (SameBracket(value, wanted) && BsonOrder.AreEqual(value, wanted))
-            {
-                return true;
-            }
-
-            if (value is BsonArray array)
-            {
-                foreach (var element in array)
-                {
-                    if (SameBracket(element, wanted) && BsonOrder.AreEqual(element, wanted))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool SameBracket(BsonValue a, BsonValue b) => BsonOrder.Rank(a) == BsonOrder.Rank(b);
-
-    /// <summary>Range comparisons only match values of the same type bracket (except MinKey/MaxKey bounds).</summary>
-    private static bool CompareAny(List<BsonValue> values, BsonValue bound, Func<int, bool> accept)
-    {
-        var anyType = bound.BsonType is BsonType.MinKey or BsonType.MaxKey;
-        if (values.Count == 0)
-        {
-            return bound.IsBsonNull && accept(0);
-        }
-
-        foreach (var value in values)
-        {
-            if ((anyType || SameBracket(value, bound)) && accept(BsonOrder.Instance.Compare(value, bound)))
-            {
-                return true;
-            }
-
-            if (value is BsonArray array)
-            {
-                foreach (var element in array)
-                {
-                    if ((anyType || SameBracket(element, bound)) && accept(BsonOrder.Instance.Compare(element, bound)))
-                    {
-                        return true;
-                    }
-                }
-            }
-        }
-
-        return false;
-    }
-
-    private static bool AnyScalarOrElement(List<BsonValue> values, Func<BsonValue, bool> test)
-    {
-        foreach (var value in values)
-        {
-            if (test(value))
-            {
-                return true;
-            }
-
-            if (value is BsonArray array && array.Any(test))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool RegexMatches(Regex regex, BsonValue value) => value.BsonType switch
-    {
-        BsonType.String => regex.IsMatch(value.AsString),
-        BsonType.Symbol => regex.IsMatch(value.AsBsonSymbol.Name),
-        _ => false,
-    };
-
-    public static Regex ToRegex(string pattern, string options)
-    {
-        var flags = RegexOptions.CultureInvariant;
-        foreach (var c in options)
-        {
-            flags |= c switch
-            {
-                'i' => RegexOptions.IgnoreCase,
-                'm' => RegexOptions.Multiline,
-                's' => RegexOptions.Singleline,
-                'x' => RegexOptions.IgnorePatternWhitespace,
-                'u' => RegexOptions.None,
-                _ => throw new CommandException(ErrorCodes.BadValue, $"invalid flag in regex options: {c}"),
-            };
-        }
-
-        try
-        {
-            return new Regex(pattern, flags, RegexTimeout);
-        }
-        catch (ArgumentException e)
-        {
-            throw new CommandException(ErrorCodes.BadValue, $"Regular expression is invalid: {e.Message}");
-        }
-    }
-
-    /// <summary>Extracts index-usable conditions from the top-level conjuncts; false if some conjunct is not one.</summary>
-    private static bool CollectConditions(BsonDocument query, Dictionary<string, FieldCondition> conditions)
-    {
-        var all = true;
-        foreach (var element in query)
-        {
-            if (element.Name == "$and" && element.Value is BsonArray and)
-            {
-                foreach (var sub in and)
-                {
-                    all &= sub is BsonDocument d && CollectConditions(d, conditions);
-                }
-
-                continue;
-            }
-
-            if (element.Name == "$comment")
-            {
-                continue;
-            }
-
-            if (element.Name.StartsWith('$'))
-            {
-                all = false;
-                continue;
-            }
-
-            if (!conditions.TryGetValue(element.Name, out var condition))
-            {
-                condition = new FieldCondition(element.Name);
-                conditions[element.Name] = condition;
-            }
-
-            all &= AddCondition(condition, element.Value);
-        }
-
-        return all;
-    }
-
-    private static bool AddCondition(FieldCondition condition, BsonValue value)
-    {
-        if (value is BsonDocument ops && ops.ElementCount > 0 && ops.GetElement(0).Name.StartsWith('$'))
-        {
-            foreach (var op in ops)
-            {
-                var v = op.Value;
-                switch (op.Name)
-                {
-                    case "$eq":
-                        SetEqual(condition, v);
-                        break;
-                    case "$gt" or "$gte" when FieldCondition.IsBoundable(v) && (condition.Upper is null || condition.RangeRank == BsonOrder.Rank(v)):
-                        if (condition.Lower is null || BsonOrder.Instance.Compare(v, condition.Lower) > 0)
-                        {
-                            condition.Lower = v;
-                            condition.LowerInclusive = op.Name == "$gte";
-                        }
-                        else
-                        {
-                            condition.Exact = false;
-                        }
-
-                        break;
-                    case "$lt" or "$lte" when FieldCondition.IsBoundable(v) && (condition.Lower is null || condition.RangeRank == BsonOrder.Rank(v)):
-                        if (condition.Upper is null || BsonOrder.Instance.Compare(v, condition.Upper) < 0)
-                        {
-                            condition.Upper = v;
-                            condition.UpperInclusive = op.Name == "$lte";
-                        }
-                        else
-                        {
-                            condition.Exact = false;
-                        }
-
-                        break;
-                    case "$in" when v is BsonArray list && list.Count > 0 && list.All(FieldCondition.IsBoundable):
-                        // Usable for point scans, but the filter is still re-checked on each document.
-                        condition.InValues = [.. list];
-                        condition.Exact = false;
-                        break;
-                    default:
-                        condition.Exact = false;
-                        break;
-                }
-            }
-
-            return condition.Exact;
-        }
-
-        SetEqual(condition, value);
-        return condition.Exact;
-    }
-
-    private static void SetEqual(FieldCondition condition, BsonValue value)
-    {
-        if (condition.Equal is null && FieldCondition.IsBoundable(value))
-        {
-            condition.Equal = value;
-        }
-        else
-        {
-            condition.Exact = false;
-        }
     }
 }

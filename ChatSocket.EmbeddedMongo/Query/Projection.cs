@@ -15,6 +15,7 @@ internal sealed class Projection
     private readonly bool _includeId;
     private readonly bool _simple;
     private readonly FieldSet _fields;
+    private readonly bool _hasMeta;
 
     private Projection(BsonDocument spec)
     {
@@ -22,6 +23,7 @@ internal sealed class Projection
         _includeId = true;
         bool? inclusion = null;
         var simple = true;
+        var idOnly = false;
         var names = new List<string>();
         foreach (var element in spec)
         {
@@ -35,6 +37,7 @@ internal sealed class Projection
             if (element.Name == "_id" && isFlag)
             {
                 _includeId = ExpressionEvaluator.Truthy(v);
+                idOnly = _includeId;
                 continue;
             }
 
@@ -44,7 +47,15 @@ internal sealed class Projection
                 throw new CommandException(31254, $"Cannot do {(include ? "inclusion" : "exclusion")} on field {element.Name} in {(include ? "exclusion" : "inclusion")} projection");
             }
 
-            if (v is BsonDocument op && op.ElementCount > 0 && op.GetElement(0).Name is "$slice" or "$elemMatch" or "$meta")
+            if (v is BsonDocument { ElementCount: 1 } meta && meta.GetElement(0).Name == "$meta")
+            {
+                // A $meta field is added in either mode and decides neither.
+                _hasMeta = true;
+                simple = false;
+                continue;
+            }
+
+            if (v is BsonDocument op && op.ElementCount > 0 && op.GetElement(0).Name is "$slice" or "$elemMatch")
             {
                 throw new CommandException(ErrorCodes.BadValue, $"projection operator {op.GetElement(0).Name} is not supported by the embedded engine");
             }
@@ -54,10 +65,11 @@ internal sealed class Projection
             names.Add(element.Name);
         }
 
-        _inclusion = inclusion ?? false;
+        // {_id: 1} with nothing else but $meta fields is an inclusion of _id, as in MongoDB.
+        _inclusion = inclusion ?? idOnly;
         _simple = simple;
         _fields = new FieldSet(names);
-        IsIdentity = names.Count == 0 && _includeId;
+        IsIdentity = names.Count == 0 && _includeId && !_hasMeta && !_inclusion;
     }
 
     public bool IsIdentity { get; }
@@ -154,6 +166,12 @@ internal sealed class Projection
                 }
             }
 
+            // Metadata outlives a projection, as in MongoDB: a later stage may still sort on the score.
+            if (document.TryGetValue(TextSearch.ScoreField, out var score))
+            {
+                result[TextSearch.ScoreField] = score;
+            }
+
             return result;
         }
 
@@ -166,6 +184,17 @@ internal sealed class Projection
         foreach (var name in _fields.Names)
         {
             RemovePath(result, name.Split('.'));
+        }
+
+        if (_hasMeta)
+        {
+            foreach (var element in _spec)
+            {
+                if (element.Value is BsonDocument { ElementCount: 1 } meta && meta.GetElement(0).Name == "$meta")
+                {
+                    SetPath(result, element.Name.Split('.'), ExpressionEvaluator.Evaluate(meta, document) ?? BsonNull.Value);
+                }
+            }
         }
 
         return result;

@@ -58,6 +58,19 @@ internal sealed class SortSpec
                 throw new CommandException(ErrorCodes.BadValue, $"sort key '{element.Name}' is not supported by the embedded engine");
             }
 
+            if (element.Value is BsonDocument { ElementCount: 1 } meta && meta.GetElement(0).Name == "$meta")
+            {
+                if (meta[0] != "textScore")
+                {
+                    throw new CommandException(ErrorCodes.BadValue, $"$meta {meta[0]} is not supported by the embedded engine (only textScore)");
+                }
+
+                // Best match first, as MongoDB sorts on the text score.
+                paths[i] = TextSearch.ScoreField;
+                directions[i] = -1;
+                continue;
+            }
+
             if (!element.Value.IsNumeric || (element.Value.ToDouble() != 1 && element.Value.ToDouble() != -1))
             {
                 throw new CommandException(ErrorCodes.BadValue, $"$sort key ordering must be 1 (for ascending) or -1 (for descending); {element.Name}: {element.Value} is not supported");

@@ -8,7 +8,8 @@ namespace ChatSocket.EmbeddedMongo.Storage;
 /// <summary>
 /// A collection: documents as BSON bytes, reachable through ordered indexes (always <c>_id_</c>). Every public
 /// method must be called under <see cref="Sync"/>; methods are synchronous and short, so no lock is held across an
-/// await. Mutations are appended to the journal (when there is one) inside the same lock, keeping its order.
+/// await. Mutations are appended to the journal (when there is one) inside the same lock, keeping its order, each
+/// with its undo, which the journal runs (taking the lock) if the record does not reach the disk.
 /// </summary>
 internal sealed class Collection
 {
@@ -66,7 +67,7 @@ internal sealed class Collection
 
         if (journal && inserted.Count > 0)
         {
-            _engine.Journal?.AppendDocuments(JournalRecordKind.Insert, Database, Name, inserted);
+            _engine.Journal?.AppendDocuments(JournalRecordKind.Insert, Database, Name, inserted, () => Unindex(inserted));
         }
 
         return inserted.Count;
@@ -95,7 +96,7 @@ internal sealed class Collection
     public StoredDocument InsertBuilt(byte[] bytes)
     {
         var document = InsertOne(bytes);
-        _engine.Journal?.AppendDocuments(JournalRecordKind.Insert, Database, Name, [document]);
+        _engine.Journal?.AppendDocuments(JournalRecordKind.Insert, Database, Name, [document], () => Unindex([document]));
         return document;
     }
 
@@ -140,19 +141,69 @@ internal sealed class Collection
             Indexes[i].CheckUnique(newKeys[i], replacement);
         }
 
+        Swap(old, oldKeys, replacement, newKeys);
+        if (journal)
+        {
+            _engine.Journal?.AppendDocuments(JournalRecordKind.Replace, Database, Name, [replacement], () =>
+            {
+                lock (Sync)
+                {
+                    Swap(replacement, newKeys, old, oldKeys);
+                }
+            });
+        }
+
+        return replacement;
+    }
+
+    private void Swap(StoredDocument old, List<BsonValue[]>[] oldKeys, StoredDocument replacement, List<BsonValue[]>[] newKeys)
+    {
         for (var i = 0; i < Indexes.Count; i++)
         {
             Indexes[i].Remove(oldKeys[i], old);
             Indexes[i].Add(newKeys[i], replacement);
         }
 
-        DataSize += bytes.Length - old.Bytes.Length;
-        if (journal)
-        {
-            _engine.Journal?.AppendDocuments(JournalRecordKind.Replace, Database, Name, [replacement]);
-        }
+        DataSize += replacement.Bytes.Length - old.Bytes.Length;
+    }
 
-        return replacement;
+    /// <summary>Takes inserted documents out again (their insert did not reach the journal).</summary>
+    private void Unindex(IReadOnlyList<StoredDocument> documents)
+    {
+        lock (Sync)
+        {
+            RemoveFromIndexes(documents);
+        }
+    }
+
+    private void RemoveFromIndexes(IReadOnlyList<StoredDocument> documents)
+    {
+        foreach (var document in documents)
+        {
+            foreach (var index in Indexes)
+            {
+                index.Remove(index.KeysOf(document), document);
+            }
+
+            DataSize -= document.Bytes.Length;
+        }
+    }
+
+    /// <summary>Puts deleted documents back (their delete did not reach the journal).</summary>
+    private void Reindex(IReadOnlyList<StoredDocument> documents)
+    {
+        lock (Sync)
+        {
+            foreach (var document in documents)
+            {
+                foreach (var index in Indexes)
+                {
+                    index.Add(index.KeysOf(document), document);
+                }
+
+                DataSize += document.Bytes.Length;
+            }
+        }
     }
 
     /// <summary>Replays a replace from the journal: by _id, inserting if absent.</summary>
@@ -179,15 +230,7 @@ internal sealed class Collection
 
     public void Delete(IReadOnlyList<StoredDocument> documents, bool journal = true)
     {
-        foreach (var document in documents)
-        {
-            foreach (var index in Indexes)
-            {
-                index.Remove(index.KeysOf(document), document);
-            }
-
-            DataSize -= document.Bytes.Length;
-        }
+        RemoveFromIndexes(documents);
 
         if (journal && documents.Count > 0)
         {
@@ -197,7 +240,7 @@ internal sealed class Collection
                 ids.Add(document.Id);
             }
 
-            _engine.Journal?.AppendCatalog(new BsonDocument { { "op", "delete" }, { "db", Database }, { "c", Name }, { "ids", ids } });
+            _engine.Journal?.AppendCatalog(new BsonDocument { { "op", "delete" }, { "db", Database }, { "c", Name }, { "ids", ids } }, () => Reindex(documents));
         }
     }
 
@@ -243,6 +286,11 @@ internal sealed class Collection
                 throw new CommandException(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index but different options or key. Requested index: {definition.Spec}, existing index: {d.Spec}");
             }
 
+            if (d.IsText && definition.IsText)
+            {
+                throw new CommandException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {d.Spec}");
+            }
+
             if (d.Key.Equals(definition.Key) && !definition.IsPartial && !d.IsPartial)
             {
                 if (d.IsEquivalentTo(definition))
@@ -273,7 +321,13 @@ internal sealed class Collection
         Indexes.Add(index);
         if (journal)
         {
-            _engine.Journal?.AppendCatalog(new BsonDocument { { "op", "createIndex" }, { "db", Database }, { "c", Name }, { "spec", definition.Spec } });
+            _engine.Journal?.AppendCatalog(new BsonDocument { { "op", "createIndex" }, { "db", Database }, { "c", Name }, { "spec", definition.Spec } }, () =>
+            {
+                lock (Sync)
+                {
+                    Indexes.Remove(index);
+                }
+            });
         }
 
         return true;
@@ -281,10 +335,18 @@ internal sealed class Collection
 
     public void DropIndex(CollectionIndex index, bool journal = true)
     {
-        Indexes.Remove(index);
+        var position = Indexes.IndexOf(index);
+        Indexes.RemoveAt(position);
         if (journal)
         {
-            _engine.Journal?.AppendCatalog(new BsonDocument { { "op", "dropIndex" }, { "db", Database }, { "c", Name }, { "name", index.Definition.Name } });
+            // The dropped index missed no change: every later write to this collection is undone before this.
+            _engine.Journal?.AppendCatalog(new BsonDocument { { "op", "dropIndex" }, { "db", Database }, { "c", Name }, { "name", index.Definition.Name } }, () =>
+            {
+                lock (Sync)
+                {
+                    Indexes.Insert(position, index);
+                }
+            });
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using ChatSocket.EmbeddedMongo.Bson;
 using ChatSocket.EmbeddedMongo.Commands;
+using ChatSocket.EmbeddedMongo.Text;
 using MongoDB.Bson;
 
 namespace ChatSocket.EmbeddedMongo.Storage;
@@ -37,6 +38,11 @@ internal sealed class CollectionIndex
     private List<BsonValue[]> KeysOf(byte[] document, BsonValue? id)
     {
         var keys = new List<BsonValue[]>(1);
+        if (Definition.IsText)
+        {
+            return TextKeys(document);
+        }
+
         if (!InPartialIndex(document))
         {
             return keys;
@@ -94,6 +100,37 @@ internal sealed class CollectionIndex
             var copy = (BsonValue[])key.Clone();
             copy[arrayField] = element;
             keys.Add(copy);
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// A text index's keys: the prefix values followed by each distinct folded word of the text fields. A document
+    /// without words has no entry, as in MongoDB (text indexes are sparse).
+    /// </summary>
+    private List<BsonValue[]> TextKeys(byte[] document)
+    {
+        var prefix = Definition.TextPrefixCount;
+        var terms = TextDocument.Read(document, Definition).Terms;
+        var keys = new List<BsonValue[]>(terms.Count);
+        if (terms.Count == 0)
+        {
+            return keys;
+        }
+
+        var prefixValues = new BsonValue[prefix];
+        for (var i = 0; i < prefix; i++)
+        {
+            prefixValues[i] = ReadField(document, i) ?? BsonNull.Value;
+        }
+
+        foreach (var term in terms)
+        {
+            var key = new BsonValue[prefix + 1];
+            prefixValues.CopyTo(key, 0);
+            key[prefix] = term;
+            keys.Add(key);
         }
 
         return keys;

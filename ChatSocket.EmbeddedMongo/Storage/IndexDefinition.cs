@@ -1,6 +1,7 @@
 using System.Text;
 using ChatSocket.EmbeddedMongo.Commands;
 using ChatSocket.EmbeddedMongo.Query;
+using ChatSocket.EmbeddedMongo.Text;
 using MongoDB.Bson;
 
 namespace ChatSocket.EmbeddedMongo.Storage;
@@ -11,7 +12,7 @@ internal sealed class IndexDefinition
     private static readonly HashSet<string> KnownOptions =
     [
         "key", "name", "unique", "partialFilterExpression", "sparse", "v", "background", "expireAfterSeconds",
-        "hidden", "collation", "ns",
+        "hidden", "collation", "ns", "weights", "default_language", "language_override", "textIndexVersion",
     ];
 
     private IndexDefinition(BsonDocument spec)
@@ -26,13 +27,23 @@ internal sealed class IndexDefinition
         FieldSegments = new string[Key.ElementCount][];
         FieldUtf8 = new byte[Key.ElementCount][];
         Directions = new int[Key.ElementCount];
-        for (var i = 0; i < Key.ElementCount; i++)
+        if (spec.TryGetValue("weights", out var weights))
+        {
+            // A text index is keyed by (prefix..., term): _ftsx is not a key of its own here.
+            TextWeights = weights.AsBsonDocument.ToDictionary(w => w.Name, w => w.Value.ToDouble(), StringComparer.Ordinal);
+            Fields = new string[Key.ElementCount - 1];
+            FieldSegments = new string[Fields.Length][];
+            FieldUtf8 = new byte[Fields.Length][];
+            Directions = new int[Fields.Length];
+        }
+
+        for (var i = 0; i < Fields.Length; i++)
         {
             var element = Key.GetElement(i);
             Fields[i] = element.Name;
             FieldSegments[i] = element.Name.Split('.');
             FieldUtf8[i] = Encoding.UTF8.GetBytes(FieldSegments[i][0]);
-            Directions[i] = element.Value.ToDouble() < 0 ? -1 : 1;
+            Directions[i] = element.Value.IsString || element.Value.ToDouble() >= 0 ? 1 : -1;
         }
 
         if (spec.TryGetValue("partialFilterExpression", out var partial))
@@ -89,8 +100,16 @@ internal sealed class IndexDefinition
 
     public int[] Directions { get; }
 
+    /// <summary>The weight of each text field, for a text index (whose last key field is the term); else null.</summary>
+    public IReadOnlyDictionary<string, double>? TextWeights { get; }
+
+    public bool IsText => TextWeights is not null;
+
+    /// <summary>How many equality fields come before the term in a text index.</summary>
+    public int TextPrefixCount => Fields.Length - 1;
+
     /// <summary>Whether the index holds only some documents (then it cannot answer a query on its own).</summary>
-    public bool IsPartial => PartialFilter is not null || Sparse;
+    public bool IsPartial => PartialFilter is not null || Sparse || IsText;
 
     public static IndexDefinition IdIndex() => new(new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } });
 
@@ -102,9 +121,10 @@ internal sealed class IndexDefinition
             throw new CommandException(ErrorCodes.BadValue, "Index spec must have a non-empty 'key' document");
         }
 
+        var isText = TextIndexSpec.IsText(keyDoc);
         foreach (var element in keyDoc)
         {
-            if (!element.Value.IsNumeric || element.Value.ToDouble() == 0)
+            if (!isText && (!element.Value.IsNumeric || element.Value.ToDouble() == 0))
             {
                 throw new CommandException(ErrorCodes.BadValue, $"Index key type {element.Value} for field '{element.Name}' is not supported by the embedded engine (only 1 and -1)");
             }
@@ -145,6 +165,11 @@ internal sealed class IndexDefinition
             spec.Add("partialFilterExpression", partial);
         }
 
+        if (isText)
+        {
+            TextIndexSpec.Normalize(keyDoc, raw, spec);
+        }
+
         if (raw.TryGetValue("expireAfterSeconds", out var ttl))
         {
             spec.Add("expireAfterSeconds", ttl);
@@ -176,6 +201,7 @@ internal sealed class IndexDefinition
 
     /// <summary>Same key and options: creating it again is a no-op.</summary>
     public bool IsEquivalentTo(IndexDefinition other) =>
-        Key.Equals(other.Key) && Unique == other.Unique && Sparse == other.Sparse
+        Key.Equals(other.Key) && Unique == other.Unique
+        && Spec.GetValue("weights", BsonNull.Value).Equals(other.Spec.GetValue("weights", BsonNull.Value)) && Sparse == other.Sparse
         && Spec.GetValue("partialFilterExpression", BsonNull.Value).Equals(other.Spec.GetValue("partialFilterExpression", BsonNull.Value));
 }

@@ -34,7 +34,7 @@ internal sealed class StorageEngine
 
             var collection = new Collection(database, name, this);
             _collections[(database, name)] = collection;
-            Journal?.AppendCatalog(new BsonDocument { { "op", "create" }, { "db", database }, { "c", name } });
+            Journal?.AppendCatalog(new BsonDocument { { "op", "create" }, { "db", database }, { "c", name } }, () => Uncreate(collection));
             created = true;
             return collection;
         }
@@ -53,10 +53,39 @@ internal sealed class StorageEngine
             lock (collection.Sync)
             {
                 collection.IsDropped = true;
-                Journal?.AppendCatalog(new BsonDocument { { "op", "drop" }, { "db", database }, { "c", name } });
+                Journal?.AppendCatalog(new BsonDocument { { "op", "drop" }, { "db", database }, { "c", name } }, () => Undrop(collection));
             }
 
             return collection;
+        }
+    }
+
+    /// <summary>Takes back a create the journal did not take; writers holding the collection look it up again.</summary>
+    private void Uncreate(Collection collection)
+    {
+        lock (_catalogSync)
+        {
+            _collections.TryRemove(new KeyValuePair<(string, string), Collection>((collection.Database, collection.Name), collection));
+            lock (collection.Sync)
+            {
+                collection.IsDropped = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes back a drop the journal did not take. Any collection created under the name since was created later,
+    /// so it has been taken back already.
+    /// </summary>
+    private void Undrop(Collection collection)
+    {
+        lock (_catalogSync)
+        {
+            _collections[(collection.Database, collection.Name)] = collection;
+            lock (collection.Sync)
+            {
+                collection.IsDropped = false;
+            }
         }
     }
 

@@ -30,8 +30,7 @@ internal sealed class WsConnection : IDisposable
     private uint _maskState;
     private byte[]? _receiveBuffer;
     private int _receiveCount;
-    private byte[]? _message;
-    private int _messageLength;
+    private readonly FrameParser _parser;
     private long _sendDrops;
 
     private WsConnection(Socket socket, int maxPendingSend, int maxFrame, bool zeroByteReads)
@@ -41,6 +40,7 @@ internal sealed class WsConnection : IDisposable
         _maxFrame = maxFrame;
         _zeroByteReads = zeroByteReads;
         _maskState = (uint)Random.Shared.Next(1, int.MaxValue);
+        _parser = new FrameParser(maxFrame, payload => Enqueue(WebSocketOpcode.Pong, payload, bounded: false));
     }
 
     /// <summary>Messages refused because the connection's send backlog was full.</summary>
@@ -307,9 +307,13 @@ internal sealed class WsConnection : IDisposable
 
             _receiveCount += read;
             var now = Stopwatch.GetTimestamp();
-            var consumed = ParseFrames(_receiveBuffer.AsSpan(0, _receiveCount), handler, now, out var needed, out var closed);
-            if (closed)
+            var consumed = _parser.Parse(_receiveBuffer.AsSpan(0, _receiveCount), handler, now, out var needed, out var closeStatus);
+            if (closeStatus is not null)
             {
+                CloseStatus = closeStatus;
+
+                // Echo the close, as RFC 6455 asks, unless we started the closing handshake ourselves.
+                RequestClose();
                 return $"closed by server ({CloseStatus})";
             }
 
@@ -340,104 +344,6 @@ internal sealed class WsConnection : IDisposable
         }
     }
 
-    /// <summary>Handles every complete frame at the start of <paramref name="data"/>; returns the bytes consumed and, when
-    /// a frame is incomplete, the bytes it needs in all.</summary>
-    private int ParseFrames(ReadOnlySpan<byte> data, IFrameHandler handler, long now, out int needed, out bool closed)
-    {
-        var offset = 0;
-        needed = 0;
-        closed = false;
-        while (FrameHeader.TryRead(data[offset..], out var header))
-        {
-            if (header.PayloadLength > _maxFrame)
-            {
-                throw new InvalidDataException($"frame of {header.PayloadLength} bytes");
-            }
-
-            if (header.Masked)
-            {
-                throw new InvalidDataException("the server masked a frame");
-            }
-
-            var total = header.HeaderLength + (int)header.PayloadLength;
-            if (data.Length - offset < total)
-            {
-                needed = total;
-                return offset;
-            }
-
-            var payload = data.Slice(offset + header.HeaderLength, (int)header.PayloadLength);
-            offset += total;
-            switch (header.Opcode)
-            {
-                case WebSocketOpcode.Text when header.Final && _message is null:
-                    handler.OnText(payload, now);
-                    break;
-                case WebSocketOpcode.Text or WebSocketOpcode.Binary or WebSocketOpcode.Continuation:
-                    AppendFragment(payload, header, handler, now);
-                    break;
-                case WebSocketOpcode.Ping:
-                    Enqueue(WebSocketOpcode.Pong, payload, bounded: false);
-                    break;
-                case WebSocketOpcode.Pong:
-                    break;
-                case WebSocketOpcode.Close:
-                    CloseStatus = payload.Length >= 2 ? BinaryPrimitives.ReadUInt16BigEndian(payload) : 1005;
-                    // Echo the close, as RFC 6455 asks, unless we started the closing handshake ourselves.
-                    RequestClose();
-                    closed = true;
-                    return offset;
-                default:
-                    throw new InvalidDataException($"unknown opcode {header.Opcode}");
-            }
-        }
-
-        needed = 0;
-        return offset;
-    }
-
-    private void AppendFragment(ReadOnlySpan<byte> payload, FrameHeader header, IFrameHandler handler, long now)
-    {
-        if (header.Opcode != WebSocketOpcode.Continuation && _message is not null)
-        {
-            throw new InvalidDataException("a new message started inside a fragmented one");
-        }
-
-        if (header.Opcode == WebSocketOpcode.Continuation && _message is null)
-        {
-            throw new InvalidDataException("a continuation frame without a message");
-        }
-
-        if (_messageLength + payload.Length > _maxFrame)
-        {
-            throw new InvalidDataException("fragmented message over the limit");
-        }
-
-        _message ??= ArrayPool<byte>.Shared.Rent(Math.Max(payload.Length, 4096));
-        if (_messageLength + payload.Length > _message.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(_messageLength + payload.Length);
-            _message.AsSpan(0, _messageLength).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_message);
-            _message = larger;
-        }
-
-        payload.CopyTo(_message.AsSpan(_messageLength));
-        _messageLength += payload.Length;
-        if (header.Final)
-        {
-            // Binary messages are not part of either protocol; only text reaches the handler.
-            if (header.Opcode != WebSocketOpcode.Binary)
-            {
-                handler.OnText(_message.AsSpan(0, _messageLength), now);
-            }
-
-            ArrayPool<byte>.Shared.Return(_message);
-            _message = null;
-            _messageLength = 0;
-        }
-    }
-
     private void ReturnBuffers()
     {
         if (_receiveBuffer is not null)
@@ -446,11 +352,7 @@ internal sealed class WsConnection : IDisposable
             _receiveBuffer = null;
         }
 
-        if (_message is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_message);
-            _message = null;
-        }
+        _parser.ReturnBuffers();
     }
 
     private static void TryDeferPortChoice(Socket socket)

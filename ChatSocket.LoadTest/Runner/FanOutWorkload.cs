@@ -90,31 +90,13 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
             notes.Add($"at {s.OfferedMessagesPerSecond:F0} msgs/s messages left the generator up to {s.MaxSendLagMs:F0} ms late: latency includes the generator's own delay");
         }
 
-        return new LoadReport
+        var mode = _options.Mode == LoadMode.MaxRate ? "max-rate" : "run";
+        return RunReport.Create(mode, state, startedAt, fleet, clients.Count, dropped, connectSeconds, notes) with
         {
-            Mode = _options.Mode == LoadMode.MaxRate ? "max-rate" : "run",
-            Protocol = _options.Protocol == WireProtocol.Raw ? "raw" : "chatsocket",
-            Url = _options.Url.ToString(),
-            StartedAt = startedAt,
-            ElapsedSeconds = (DateTimeOffset.UtcNow - startedAt).TotalSeconds,
-            Workload = LoadRunner.Echo(_options),
-            Environment = LoadRunner.Environment(_options),
-            Connections = new ConnectionsReport
-            {
-                Requested = clients.Count,
-                Connected = fleet.Clients.Count,
-                Failed = fleet.ConnectFailures,
-                Dropped = dropped,
-                ConnectPhaseSeconds = Math.Round(connectSeconds, 2),
-                ConnectLatency = fleet.ConnectLatency(),
-                SourceAddresses = _options.SourceAddresses.Count,
-            },
             Steps = steps,
             MaxSustainableMessagesPerSecond = _options.Mode == LoadMode.MaxRate ? maxGood : null,
             MaxSustainableDeliveriesPerSecond = _options.Mode == LoadMode.MaxRate ? maxGood * _options.ClientsPerRoom : null,
             Persistence = persistence,
-            Errors = state.Errors(),
-            Notes = notes,
             Correct = steps.Count > 0 && (_options.Mode == LoadMode.MaxRate ? steps[0].Correct : steps.All(s => s.Correct))
                 && fleet.ConnectFailures == 0 && dropped == 0,
         };

@@ -74,25 +74,8 @@ internal sealed class IdleWorkload(RunState state, TextWriter output)
         await fleet.CloseAsync(TimeSpan.FromSeconds(20));
 
         double? perConnection = baseline is { } b && heldRss is { } h && held > 0 ? Math.Round((h - b) / 1024.0 / held, 2) : null;
-        return new LoadReport
+        return RunReport.Create("idle", state, startedAt, fleet, wanted, dropped, connectSeconds, notes) with
         {
-            Mode = "idle",
-            Protocol = _options.Protocol == WireProtocol.Raw ? "raw" : "chatsocket",
-            Url = _options.Url.ToString(),
-            StartedAt = startedAt,
-            ElapsedSeconds = (DateTimeOffset.UtcNow - startedAt).TotalSeconds,
-            Workload = LoadRunner.Echo(_options),
-            Environment = LoadRunner.Environment(_options),
-            Connections = new ConnectionsReport
-            {
-                Requested = wanted,
-                Connected = fleet.Clients.Count,
-                Failed = fleet.ConnectFailures,
-                Dropped = dropped,
-                ConnectPhaseSeconds = Math.Round(connectSeconds, 2),
-                ConnectLatency = fleet.ConnectLatency(),
-                SourceAddresses = _options.SourceAddresses.Count,
-            },
             Idle = new IdleReport
             {
                 Held = held,
@@ -104,8 +87,6 @@ internal sealed class IdleWorkload(RunState state, TextWriter output)
                 GeneratorKibPerConnection = held > 0 ? Math.Round((generatorHeld - generatorBaseline) / 1024.0 / held, 2) : 0,
                 ServerCpuSecondsWhileHeld = cpuStart is { } c0 && cpuEnd is { } c1 ? Math.Round(c1 - c0, 2) : null,
             },
-            Errors = state.Errors(),
-            Notes = notes,
             Correct = fleet.ConnectFailures == 0 && dropped == 0,
         };
     }

@@ -103,25 +103,8 @@ internal sealed class JoinStormWorkload(LoadOptions options, TextWriter output)
         var dropped = fleet.Dropped;
         await fleet.CloseAsync(TimeSpan.FromSeconds(20));
 
-        return new LoadReport
+        return RunReport.Create("join-storm", state, startedAt, fleet, options.Clients + seeders, dropped, stormSeconds, notes) with
         {
-            Mode = "join-storm",
-            Protocol = chat ? "chatsocket" : "raw",
-            Url = options.Url.ToString(),
-            StartedAt = startedAt,
-            ElapsedSeconds = (DateTimeOffset.UtcNow - startedAt).TotalSeconds,
-            Workload = LoadRunner.Echo(stormOptions),
-            Environment = LoadRunner.Environment(options),
-            Connections = new ConnectionsReport
-            {
-                Requested = options.Clients + seeders,
-                Connected = fleet.Clients.Count,
-                Failed = fleet.ConnectFailures,
-                Dropped = dropped,
-                ConnectPhaseSeconds = Math.Round(stormSeconds, 2),
-                ConnectLatency = fleet.ConnectLatency(),
-                SourceAddresses = options.SourceAddresses.Count,
-            },
             JoinStorm = new JoinStormReport
             {
                 Clients = options.Clients,
@@ -135,8 +118,6 @@ internal sealed class JoinStormWorkload(LoadOptions options, TextWriter output)
                 ServerRssPeakMb = probe is null ? null : Math.Round(rssPeak / 1048576.0, 1),
                 ServerCpuSeconds = cpuStart is { } c0 && cpuEnd is { } c1 ? Math.Round(c1 - c0, 2) : null,
             },
-            Errors = state.Errors(),
-            Notes = notes,
             Correct = fleet.ConnectFailures == 0 && dropped == 0 && (!chat || options.History == 0 || complete == joined.Count),
         };
     }

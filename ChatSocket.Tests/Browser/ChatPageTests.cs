@@ -97,10 +97,13 @@ internal sealed class ChatPageTests
 
         var messages = await carol.MessagesAsync(cancellationToken);
         var errors = await carol.ErrorsAsync(cancellationToken);
+        var own = await carol.OwnMessagesAsync(cancellationToken);
         Assert.Multiple(() =>
         {
             Assert.That(messages.Select(m => (m.Sender, m.Content)), Is.EqualTo(new[] { ("carol", "short enough") }));
             Assert.That(errors, Has.Exactly(1).StartWith("bad_request: ").And.Contains("was not sent"));
+            Assert.That(own.Select(m => m.Delivery), Is.EquivalentTo(new[] { "sent", "failed" }), Browser.Diagnostics());
+            Assert.That(own.Single(m => m.Delivery == "failed").Label, Does.StartWith("failed: bad_request: "));
         });
         await carol.Page.CloseAsync(cancellationToken);
     }
@@ -172,6 +175,121 @@ internal sealed class ChatPageTests
             Assert.That(messages.Select(m => m.Content), Is.EqualTo(new[] { "before the drop" }));
         });
         await heidi.Page.CloseAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task A_sent_message_shows_pending_at_once_and_sent_when_its_ack_arrives(CancellationToken cancellationToken)
+    {
+        var ivan = await OpenPageAsync(1024, 768, cancellationToken);
+        await ivan.Page.AddScriptOnNewDocumentAsync(FrameGate.Script, cancellationToken);
+        await ivan.JoinAsync(_server, "ivan", UniqueRoom(), cancellationToken);
+
+        // The server's copy and its ack are held back: what shows is only what the page did on its own.
+        await FrameGate.HoldAsync(ivan.Page, cancellationToken, "message", "ack");
+        await ivan.SendAsync("on its way", cancellationToken);
+        await FrameGate.WaitUntilHeldAsync(ivan.Page, 2, Deadline, cancellationToken);
+        var beforeAnswer = await ivan.OwnMessagesAsync(cancellationToken);
+        await FrameGate.ReleaseAsync(ivan.Page, cancellationToken);
+        await ivan.WaitForOwnMessageAsync("on its way", "sent", echoed: true, cancellationToken);
+
+        var afterAck = await ivan.OwnMessagesAsync(cancellationToken);
+        var shown = await ivan.MessagesAsync(cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(beforeAnswer, Is.EqualTo(new[] { new OwnMessage("on its way", "pending", "", "sending…") }), Browser.Diagnostics());
+            Assert.That(afterAck.Select(m => (m.Content, m.Delivery, m.Label)), Is.EqualTo(new[] { ("on its way", "sent", "sent") }));
+            Assert.That(shown.Select(m => (m.Id, m.Content)), Is.EqualTo(new[] { (afterAck[0].Id, "on its way") }), "shown once, with the server's id");
+        });
+        await ivan.Page.CloseAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Who_is_online_lists_each_name_once_even_with_two_tabs(CancellationToken cancellationToken)
+    {
+        var room = UniqueRoom();
+        var judyTab1 = await OpenPageAsync(1024, 768, cancellationToken);
+        var judyTab2 = await OpenPageAsync(1024, 768, cancellationToken);
+        var ken = await OpenPageAsync(390, 760, cancellationToken);
+        await judyTab1.JoinAsync(_server, "judy", room, cancellationToken);
+        await judyTab2.JoinAsync(_server, "judy", room, cancellationToken);
+        await ken.JoinAsync(_server, "ken", room, cancellationToken);
+        await ken.WaitForOnlineAsync(["judy", "ken"], cancellationToken);
+        await judyTab1.WaitForOnlineAsync(["judy", "ken"], cancellationToken);
+        await judyTab1.WaitForMemberCountAsync(3, cancellationToken);
+
+        // One of judy's tabs goes: judy is still online. Then the other goes: now she is not.
+        await judyTab2.Page.CloseAsync(cancellationToken);
+        await ken.WaitForMemberCountAsync(2, cancellationToken);
+        await ken.WaitForOnlineAsync(["judy", "ken"], cancellationToken);
+        await judyTab1.Page.CloseAsync(cancellationToken);
+        await ken.WaitForMemberCountAsync(1, cancellationToken);
+        await ken.WaitForOnlineAsync(["ken"], cancellationToken);
+        await ken.Page.CloseAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task A_message_is_mine_in_the_tab_that_sent_it_not_in_another_tab_with_the_same_name(
+        CancellationToken cancellationToken)
+    {
+        var room = UniqueRoom();
+        var tab1 = await OpenPageAsync(1024, 768, cancellationToken);
+        var tab2 = await OpenPageAsync(1024, 768, cancellationToken);
+        await tab1.JoinAsync(_server, "guest", room, cancellationToken);
+        await tab2.JoinAsync(_server, "guest", room, cancellationToken);
+
+        await tab1.SendAsync("from tab one", cancellationToken);
+        await tab2.SendAsync("from tab two", cancellationToken);
+        await tab1.WaitForMessageCountAsync(2, cancellationToken);
+        await tab2.WaitForMessageCountAsync(2, cancellationToken);
+
+        var mineInTab1 = await tab1.OwnMessagesAsync(cancellationToken);
+        var mineInTab2 = await tab2.OwnMessagesAsync(cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(mineInTab1.Select(m => m.Content), Is.EqualTo(new[] { "from tab one" }), Browser.Diagnostics());
+            Assert.That(mineInTab2.Select(m => m.Content), Is.EqualTo(new[] { "from tab two" }));
+        });
+        await tab1.Page.CloseAsync(cancellationToken);
+        await tab2.Page.CloseAsync(cancellationToken);
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task Web_addresses_become_safe_links_and_markup_or_script_urls_stay_text(CancellationToken cancellationToken)
+    {
+        var room = UniqueRoom();
+        const string content =
+            "see https://example.com/a?b=1&c=2. <script>window.pwned = 1</script>" +
+            "<img src=x onerror=\"window.pwned = 2\"> javascript:window.pwned=3 <a href=\"javascript:window.pwned=4\">x</a>";
+        var laura = await OpenPageAsync(1024, 768, cancellationToken);
+        await laura.JoinAsync(_server, "laura", room, cancellationToken);
+        await using (var mallory = await _chat!.ConnectAndJoinAsync("mallory", room))
+        {
+            await mallory.SendJsonAsync(new { type = "send", room_id = room, content });
+            await laura.WaitForMessageCountAsync(1, cancellationToken);
+        }
+
+        var links = await laura.Page.EvaluateAsync<string[][]>(
+            "[...document.querySelectorAll('#messages .content a')].map(a => [a.href, a.rel, a.target, a.textContent])",
+            cancellationToken);
+        var elements = await laura.Page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('#messages .content *')].map(e => e.tagName)", cancellationToken);
+        var pwned = await laura.Page.EvaluateAsync<bool>("'pwned' in window", cancellationToken);
+        var shown = await laura.MessagesAsync(cancellationToken);
+        Assert.Multiple(() =>
+        {
+            Assert.That(
+                links,
+                Is.EqualTo(new[] { new[] { "https://example.com/a?b=1&c=2", "noopener noreferrer", "_blank", "https://example.com/a?b=1&c=2" } }),
+                Browser.Diagnostics());
+            Assert.That(elements, Is.EqualTo(new[] { "A" }), "nothing but the one link is an element");
+            Assert.That(pwned, Is.False, "no script ran");
+            Assert.That(shown.Single().Content, Is.EqualTo(content), "the text reads as it was sent");
+        });
+        await laura.Page.CloseAsync(cancellationToken);
     }
 
     /// <summary>A chat page in its own browser context; narrow widths get the phone layout.</summary>

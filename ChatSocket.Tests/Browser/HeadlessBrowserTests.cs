@@ -4,28 +4,9 @@ namespace ChatSocket.Tests.Browser;
 
 /// <summary>The DevTools driver itself, on a static page, so that a failure here is not blamed on the chat page.</summary>
 [TestFixture]
-internal sealed class HeadlessBrowserTests
+internal sealed class HeadlessBrowserTests : HeadlessBrowserFixture
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
-    private HeadlessBrowser? _browser;
-
-    [OneTimeSetUp]
-    public async Task LaunchBrowser()
-    {
-        using var launch = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        _browser = await HeadlessBrowser.LaunchAsync(launch.Token);
-    }
-
-    [OneTimeTearDown]
-    public async Task KillBrowser()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-    }
-
-    private HeadlessBrowser Browser => _browser ?? throw new InvalidOperationException("the browser did not start");
 
     [Test]
     [CancelAfter(30_000)]

@@ -11,11 +11,7 @@ public sealed class DurabilityTests
     private string _directory = null!;
 
     [SetUp]
-    public void CreateDirectory()
-    {
-        _directory = Path.Combine(Path.GetTempPath(), "embedded-mongo-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_directory);
-    }
+    public void CreateDirectory() => _directory = TestDirectory.Create();
 
     [TearDown]
     public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
@@ -57,6 +53,28 @@ public sealed class DurabilityTests
             Assert.That(all[5]["edited"].AsBoolean, Is.True);
             Assert.That(names, Is.EqualTo(new[] { "messages" }));
             Assert.That(duplicate!.WriteError.Code, Is.EqualTo(11000));
+        }
+    }
+
+    [Test]
+    public async Task A_text_index_is_journaled_and_answers_after_a_restart()
+    {
+        var textIndex = new CreateIndexModel<BsonDocument>(new BsonDocument { { "room_id", 1 }, { "content", "text" } }, new CreateIndexOptions { DefaultLanguage = "none" });
+        await using (var server = await StartAsync())
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            await Messages(client).Indexes.CreateOneAsync(textIndex).WaitAsync(Deadline);
+            await Messages(client).InsertManyAsync([new BsonDocument { { "_id", 1 }, { "room_id", "r" }, { "content", "Déploiement vendredi" } }]).WaitAsync(Deadline);
+        }
+
+        await using (var server = await StartAsync())
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            var found = await Messages(client).Find(new BsonDocument { { "room_id", "r" }, { "$text", new BsonDocument("$search", "deploiement") } }).ToListAsync().WaitAsync(Deadline);
+            var again = await Messages(client).Indexes.CreateOneAsync(textIndex).WaitAsync(Deadline);
+
+            Assert.That(found.Select(d => d["_id"].AsInt32), Is.EqualTo(new[] { 1 }));
+            Assert.That(again, Is.EqualTo("room_id_1_content_text"));
         }
     }
 

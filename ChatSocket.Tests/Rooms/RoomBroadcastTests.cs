@@ -176,6 +176,51 @@ public sealed class RoomBroadcastTests
         Assert.That(next.GetProperty("type").GetString(), Is.EqualTo("pong"), "no second presence for a re-join");
     }
 
+    [Test]
+    public async Task Joined_lists_each_user_name_once_however_many_connections_it_has()
+    {
+        await using var aliceTab1 = await _server.ConnectAndJoinAsync("alice", "names");
+        await using var aliceTab2 = await _server.ConnectAndJoinAsync("alice", "names");
+        await using var bob = await _server.ConnectAsync("bob");
+
+        await bob.SendJsonAsync(new { type = "join", room_id = "names" });
+        var joined = await bob.ReceiveTypeAsync("joined", "names");
+
+        Assert.That(joined.GetProperty("members").GetInt32(), Is.EqualTo(3));
+        Assert.That(
+            joined.GetProperty("users").EnumerateArray().Select(u => u.GetString()),
+            Is.EquivalentTo(new[] { "alice", "bob" }));
+    }
+
+    [Test]
+    public async Task Joined_lists_at_most_one_hundred_names_and_still_counts_every_member()
+    {
+        var clients = new List<ChatClient>();
+        try
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                clients.Add(await _server.ConnectAndJoinAsync($"user-{i:000}", "crowd"));
+            }
+
+            var last = await _server.ConnectAsync("latecomer");
+            clients.Add(last);
+            await last.SendJsonAsync(new { type = "join", room_id = "crowd" });
+            var joined = await last.ReceiveTypeAsync("joined", "crowd");
+
+            var users = joined.GetProperty("users").EnumerateArray().Select(u => u.GetString()).ToList();
+            Assert.That(joined.GetProperty("members").GetInt32(), Is.EqualTo(101));
+            Assert.That(users, Has.Count.EqualTo(100).And.Unique);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
     private static async Task SendManyAsync(ChatClient client, string room, string prefix, int count)
     {
         for (var i = 0; i < count; i++)

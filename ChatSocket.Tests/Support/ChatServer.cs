@@ -21,9 +21,12 @@ internal sealed class ChatServer : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
-    private ChatServer(WebApplication app, Uri baseUri)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    private ChatServer(WebApplication app, Uri baseUri, IReadOnlyDictionary<string, string?> settings)
     {
         _app = app;
+        _settings = settings;
         BaseUri = baseUri;
         WebSocketUri = new UriBuilder(baseUri) { Scheme = "ws", Path = "/ws" }.Uri;
     }
@@ -51,7 +54,21 @@ internal sealed class ChatServer : IAsyncDisposable
     /// new database of the <see cref="TestStore"/> and spills into a new temporary directory; pass
     /// <c>Mongo:Database</c> and <c>Persistence:DataDirectory</c> to start it again on the same ones.
     /// </summary>
-    public static async Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartOnAsync(settings, new Uri("http://127.0.0.1:0"));
+
+    /// <summary>
+    /// Stops this server the way SIGTERM does (its connections get 1001), then starts the application again on the
+    /// same port, with the same settings, database and spill directory: what a client sees of a server restart.
+    /// Dispose of the server this returns; this one is stopped.
+    /// </summary>
+    public async Task<ChatServer> RestartAsync()
+    {
+        await DisposeAsync();
+        return await StartOnAsync(_settings, BaseUri);
+    }
+
+    private static async Task<ChatServer> StartOnAsync(IReadOnlyDictionary<string, string?>? settings, Uri listenOn)
     {
         if (string.IsNullOrEmpty(TestStore.ConnectionString))
         {
@@ -70,7 +87,7 @@ internal sealed class ChatServer : IAsyncDisposable
         }
 
         var app = ChatSocketApp.Create(
-            ["--urls", "http://127.0.0.1:0", "--contentRoot", ProjectDirectory],
+            ["--urls", listenOn.GetLeftPart(UriPartial.Authority), "--contentRoot", ProjectDirectory],
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(effective);
@@ -86,7 +103,7 @@ internal sealed class ChatServer : IAsyncDisposable
             throw;
         }
 
-        return new ChatServer(app, new Uri(app.Urls.First()))
+        return new ChatServer(app, new Uri(app.Urls.First()), effective)
         {
             DatabaseName = effective["Mongo:Database"]!,
             DataDirectory = effective["Persistence:DataDirectory"]!,
@@ -140,9 +157,11 @@ internal sealed class ChatServer : IAsyncDisposable
         where T : notnull => _app.Services.GetRequiredService<T>();
 
     /// <summary>
-    /// The first half of a restart: starts a server with <paramref name="settings"/>, runs <paramref name="scenario"/>
-    /// on it, stops it the way SIGTERM does (drain, spill; unless the scenario already did) and disposes it. Returns
-    /// the stopped server and the settings that start the next one on the same database and spill directory.
+    /// A restart in two halves, for tests that look at what the stop left behind (a spill file, the database) before
+    /// the next start: starts a server with <paramref name="settings"/>, runs <paramref name="scenario"/> on it, stops it
+    /// the way SIGTERM does (drain, spill; unless the scenario already did) and disposes it. Returns the stopped server
+    /// and its settings, which start the next one on the same database and spill directory (as
+    /// <see cref="RestartAsync"/> does in one step).
     /// </summary>
     public static async Task<(ChatServer Stopped, Dictionary<string, string?> Restart)> RunThenStopAsync(
         IReadOnlyDictionary<string, string?> settings, Func<ChatServer, Task> scenario)
@@ -153,12 +172,7 @@ internal sealed class ChatServer : IAsyncDisposable
             await scenario(server);
         }
 
-        var restart = new Dictionary<string, string?>(settings)
-        {
-            ["Mongo:Database"] = server.DatabaseName,
-            ["Persistence:DataDirectory"] = server.DataDirectory,
-        };
-        return (server, restart);
+        return (server, new Dictionary<string, string?>(server._settings));
     }
 
     /// <summary>Stops the host the way SIGTERM does (connections get 1001).</summary>

@@ -16,12 +16,12 @@ internal static class HealthEndpoints
 
     /// <summary>
     /// <c>GET /health/live</c>: the process serves requests (runs no check). <c>GET /health/ready</c>: every check
-    /// tagged "ready" passes.
+    /// tagged "ready" passes; its body is JSON with each check's status and description.
     /// </summary>
     public static IEndpointRouteBuilder MapChatHealth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = HealthReportWriter.WriteAsync });
         return endpoints;
     }
 }

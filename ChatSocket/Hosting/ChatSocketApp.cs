@@ -18,6 +18,8 @@ public static class ChatSocketApp
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        var logGate = new StartupLogGate();
+        builder.Logging.AddFilter(StartupLogGate.HostCategory, logGate.Allows);
         configure?.Invoke(builder);
         builder.Services.AddMongoEndpoint();
         builder.Services.AddChatPersistence(builder.Configuration);
@@ -31,6 +33,8 @@ public static class ChatSocketApp
         builder.Services.AddChatHealthChecks();
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStarted.Register(logGate.Open);
+        WarnAboutUnknownSettings(app);
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapChatSocket();
@@ -38,5 +42,28 @@ public static class ChatSocketApp
         app.MapHistoryApi();
         app.MapChatHealth();
         return app;
+    }
+
+    private static void WarnAboutUnknownSettings(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatSocket.Configuration");
+        (string, Type)[] sections =
+        [
+            (ChatOptions.SectionName, typeof(ChatOptions)),
+            (PersistenceOptions.Section, typeof(PersistenceOptions)),
+            (MongoOptions.Section, typeof(MongoOptions)),
+            (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
+        ];
+        foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
+        {
+            if (suggestion is not null)
+            {
+                HostingLog.UnknownSettingWithSuggestion(logger, key, suggestion);
+            }
+            else
+            {
+                HostingLog.UnknownSetting(logger, key);
+            }
+        }
     }
 }

@@ -152,7 +152,8 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
         var filter = Builders<StoredMessage>.Filter;
         try
         {
-            var stored = await Messages
+            // A durable read: an original only a majority read can see is acknowledged to a resend at once.
+            var stored = await DurableReads
                 .Find(filter.Eq(m => m.RoomId, roomId) & filter.Eq(m => m.Sender, sender) & filter.Eq(m => m.ClientMsgId, clientMsgId))
                 .Limit(1)
                 .FirstOrDefaultAsync(cancellationToken);

@@ -182,9 +182,12 @@ internal sealed partial class MessageWriter(
                         health.RetryStarted();
                     }
 
+                    health.Failed(ex);
                     metrics.Retried();
                     var delay = Backoff(attempt);
-                    LogRetry(logger, ex, what, attempt, delay.TotalMilliseconds);
+                    // One line per attempt with the cause: a stack trace of an outage repeated every few seconds
+                    // hides the reason (a full disk, an unreachable server) instead of showing it.
+                    LogRetry(logger, what, attempt, ex.GetType().Name, ex.Message, delay.TotalMilliseconds);
                     await Task.Delay(delay, abort);
                 }
             }
@@ -268,8 +271,8 @@ internal sealed partial class MessageWriter(
         }
     }
 
-    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Could not {What} (attempt {Attempt}); retrying in {DelayMs:F0} ms")]
-    private static partial void LogRetry(ILogger logger, Exception exception, string what, int attempt, double delayMs);
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Could not {What} (attempt {Attempt}): {ErrorType}: {Reason}; retrying in {DelayMs:F0} ms")]
+    private static partial void LogRetry(ILogger logger, string what, int attempt, string errorType, string reason, double delayMs);
 
     [LoggerMessage(EventId = 4202, Level = LogLevel.Error, Message = "MongoDB refused message {MessageId} of room {RoomId} for good: {Error}")]
     private static partial void LogRejected(ILogger logger, string messageId, string roomId, string error);

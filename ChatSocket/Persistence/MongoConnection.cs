@@ -36,6 +36,10 @@ internal sealed partial class MongoConnection(
             .GetCollection<StoredMessage>(options.Collection)
             .WithWriteConcern(writeConcern);
         LogConnected(logger, string.Join(",", settings.Servers), options.Database, options.Collection);
+        if (!options.Journal || options.WriteConcern != "majority")
+        {
+            LogWeakWriteConcern(logger, options.WriteConcern, options.Journal);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -45,6 +49,10 @@ internal sealed partial class MongoConnection(
         _messages?.Database.Client.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Mongo:WriteConcern is {WriteConcern} and Mongo:Journal is {Journal}: an ack then means stored by fewer than a majority or not yet journaled, and a crash or failover can lose acked messages")]
+    private static partial void LogWeakWriteConcern(ILogger logger, string writeConcern, bool journal);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Messages go to MongoDB {Server}, {Database}.{Collection}")]
     private static partial void LogConnected(ILogger logger, string server, string database, string collection);

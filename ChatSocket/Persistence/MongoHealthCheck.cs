@@ -11,12 +11,16 @@ internal sealed class MongoHealthCheck(MessageStore store, PersistenceHealth hea
     {
         if (!health.IsRestored)
         {
-            return HealthCheckResult.Unhealthy("Storing messages spilled at the last shutdown.");
+            return HealthCheckResult.Unhealthy(health.LastError is { } starting
+                ? $"Cannot prepare the messages collection in MongoDB: {starting}"
+                : "Starting: creating indexes and storing any messages spilled at the last shutdown.");
         }
 
         if (health.IsFailing)
         {
-            return HealthCheckResult.Unhealthy("Message inserts are failing; the queue holds the backlog.");
+            return HealthCheckResult.Unhealthy(health.LastError is { } error
+                ? $"Message inserts are failing; the queue holds the backlog. Last error: {error}"
+                : "Message inserts are failing; the queue holds the backlog.");
         }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -29,7 +33,7 @@ internal sealed class MongoHealthCheck(MessageStore store, PersistenceHealth hea
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Any failure to answer a ping within the deadline means not ready; the exception is the description.
-            return HealthCheckResult.Unhealthy("MongoDB did not answer a ping.", ex);
+            return HealthCheckResult.Unhealthy($"MongoDB did not answer a ping: {ex.GetType().Name}: {ex.Message}", ex);
         }
     }
 }

@@ -9,10 +9,18 @@ internal sealed class PersistenceHealth
     private int _retrying;
     private volatile bool _backlogged;
     private volatile bool _restored;
+    private volatile string? _lastError;
+
+    /// <summary>The cause of the last failed write (<c>ErrorType: message</c>), for readiness; null once writes
+    /// succeed again.</summary>
+    public string? LastError => IsFailing || !_restored ? _lastError : null;
 
     public bool IsFailing => Volatile.Read(ref _retrying) > 0 || _backlogged;
 
     public bool IsRestored => _restored;
+
+    /// <summary>Why the last attempt of a retried write failed.</summary>
+    public void Failed(Exception exception) => _lastError = $"{exception.GetType().Name}: {exception.Message}";
 
     /// <summary>A write failed and will be retried; pair with <see cref="RetryEnded"/>.</summary>
     public void RetryStarted()

@@ -10,7 +10,10 @@ internal static class PersistenceServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddChatPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MongoOptions>().BindConfiguration(MongoOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<MongoOptions>().BindConfiguration(MongoOptions.Section).ValidateDataAnnotations()
+            // w: 0 would acknowledge writes nobody confirmed: an ack would no longer mean durable.
+            .Validate(o => o.WriteConcern == "majority" || (int.TryParse(o.WriteConcern, out var nodes) && nodes >= 1), "Mongo:WriteConcern must be \"majority\" or a number of nodes of at least 1")
+            .ValidateOnStart();
         services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Persistence:RetryMaxDelay must be at least Persistence:RetryInitialDelay, both positive")
             .Validate(o => o.ClientMsgIdCheckTimeout > TimeSpan.Zero, "Persistence:ClientMsgIdCheckTimeout must be positive")

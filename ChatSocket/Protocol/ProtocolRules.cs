@@ -9,6 +9,9 @@ internal static class ProtocolRules
     /// <summary>Longest <c>client_msg_id</c>.</summary>
     public const int MaxClientMsgIdLength = 64;
 
+    /// <summary>Most names a <c>joined</c> frame lists in <c>users</c>; its <c>members</c> count stays exact.</summary>
+    public const int MaxJoinedUsers = 100;
+
     /// <summary><c>room_id</c> matches <c>^[A-Za-z0-9_.:-]{1,64}$</c>.</summary>
     public static bool IsValidRoomId(string? roomId)
     {

@@ -36,12 +36,20 @@ internal static class ServerFrames
         WriteMessageFields(w, m);
     });
 
-    /// <summary>A <c>joined</c> frame.</summary>
-    public static byte[] Joined(string roomId, int members) => Encode((roomId, members), static (w, s) =>
+    /// <summary>A <c>joined</c> frame: <paramref name="members"/> connections, and <paramref name="users"/>, the
+    /// distinct names among them (at most <see cref="ProtocolRules.MaxJoinedUsers"/>; <c>members</c> stays exact).</summary>
+    public static byte[] Joined(string roomId, int members, IReadOnlyCollection<string> users) => Encode((roomId, members, users), static (w, s) =>
     {
         w.WriteString("type"u8, "joined"u8);
         w.WriteString("room_id"u8, s.roomId);
         w.WriteNumber("members"u8, s.members);
+        w.WriteStartArray("users"u8);
+        foreach (var user in s.users)
+        {
+            w.WriteStringValue(user);
+        }
+
+        w.WriteEndArray();
     });
 
     /// <summary>A <c>left</c> frame.</summary>

@@ -51,7 +51,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                 _members = [.. _members, connection];
             }
 
-            connection.Send(ServerFrames.Joined(Id, _members.Length));
+            connection.Send(ServerFrames.Joined(Id, _members.Length, DistinctUsersLocked()));
             connection.Send(ServerFrames.History(Id, page));
             if (isNew)
             {
@@ -60,6 +60,23 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
             return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
         }
+    }
+
+    // Under the lock: the names a joined frame lists, each once (one person may have several tabs).
+    private HashSet<string> DistinctUsersLocked()
+    {
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in _members)
+        {
+            if (users.Count == ProtocolRules.MaxJoinedUsers)
+            {
+                break;
+            }
+
+            users.Add(member.User);
+        }
+
+        return users;
     }
 
     /// <summary>Removes a member, tells the others, and removes the room from the registry when it empties.</summary>

@@ -1,4 +1,5 @@
-// ChatSocket browser client: one connection, one room, protocol v1 (docs/PROTOCOL.md).
+// ChatSocket browser client: one connection, one room, protocol v1 (docs/PROTOCOL.md). It reconnects by itself and
+// resumes the room after the newest message it shows; its own messages are pending until the server acks them.
 // Everything that comes from the network is put on the page with textContent, never parsed as HTML.
 "use strict";
 
@@ -7,29 +8,46 @@
   // The page keeps a bounded log; older messages can always be paged back in from the server.
   const MAX_MESSAGES = 1000;
   const MAX_ERRORS = 5;
-  const MAX_PENDING = 200;
+  // Own messages remembered by client_msg_id (for "mine" and delivery state); unacked ones are never forgotten.
+  const MAX_OWN = 2000;
   const ROOM_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+  // Close codes after which the server (or the network) is worth trying again: going away, abnormal closure,
+  // internal error, try again later (slow consumer). Other codes mean this page sent something the server refused.
+  const RETRY_CODES = new Set([1001, 1006, 1011, 1013]);
+  const RETRY_BASE_MS = 1000;
+  const RETRY_CAP_MS = 10000;
 
   const $ = (id) => document.getElementById(id);
   const ui = {
     joinForm: $("join-form"), name: $("name"), room: $("room"),
-    chat: $("chat"), log: $("log"), messages: $("messages"), loadOlder: $("load-older"),
+    chat: $("chat"), log: $("log"), messages: $("messages"), outbox: $("outbox"), loadOlder: $("load-older"),
     composer: $("composer"), message: $("message"), send: $("send"),
-    roomInfo: $("room-info"), roomName: $("room-name"), memberCount: $("member-count"),
-    status: $("status"), reconnect: $("reconnect"), leave: $("leave"), errors: $("errors"),
+    roomInfo: $("room-info"), roomName: $("room-name"), memberCount: $("member-count"), online: $("online"),
+    status: $("status"), reconnect: $("reconnect"), leave: $("leave"), banner: $("banner"), errors: $("errors"),
   };
 
   const state = {
     socket: null,
     // Set by the server's "joined"; until then a send would only earn not_in_room.
     joined: false,
+    // The room was joined once since the form was sent: from then on a new connection resumes it.
+    resumable: false,
     user: "",
     room: "",
     hasMore: false,
     loadingOlder: false,
-    nextClientId: 1,
-    // client_msg_id -> content, so that an error about a send can say which message it was.
-    pending: new Map(),
+    // What the server's next answers are, in order (it answers one connection's frames in order): "fresh" and
+    // "resume" joins (joined + history), and "older" history pages.
+    expected: [],
+    // client_msg_id -> { content, id, status: "pending" | "sent" | "failed", socket, element } for what this page sent.
+    own: new Map(),
+    members: 0,
+    // user name -> connections of it in the room, as far as joined and presence frames tell.
+    online: new Map(),
+    resyncing: false,
+    attempt: 0,
+    retryTimer: 0,
+    countdownTimer: 0,
     // Whether the reader is at the newest message; if so, the view follows new messages and resizes.
     atBottom: true,
   };
@@ -37,8 +55,10 @@
   // ---- connection -------------------------------------------------------------------------------------------
 
   function connect() {
+    cancelRetry();
     closeSocket();
     state.joined = false;
+    state.expected = [];
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const url = `${scheme}//${location.host}/ws?user=${encodeURIComponent(state.user)}`;
     setStatus("connecting", "Connecting…");
@@ -51,10 +71,13 @@
       return;
     }
     state.socket = socket;
+    let opened = false;
     socket.addEventListener("open", () => {
       if (state.socket !== socket) return;
+      opened = true;
+      hideBanner();
       setStatus("open", "Connected");
-      sendFrame({ type: "join", room_id: state.room, history: HISTORY_PAGE });
+      sendJoin();
     });
     socket.addEventListener("message", (event) => {
       if (state.socket !== socket) return;
@@ -64,8 +87,18 @@
       if (state.socket !== socket) return;
       state.socket = null;
       state.joined = false;
-      const reason = event.reason ? `: ${event.reason}` : "";
-      setStatus("closed", `Disconnected (${event.code}${reason})`);
+      if (!opened) {
+        // The upgrade failed, and a browser does not say why: ask the server's health endpoint whether it is there.
+        explainRefusal().then(() => { if (!state.socket && state.room) scheduleRetry(); });
+        setStatus("connecting", "Connecting…");
+      } else if (RETRY_CODES.has(event.code)) {
+        scheduleRetry();
+      } else {
+        // The server refused something this connection sent (e.g. 1009, too big): sending it again would repeat it.
+        failUnaccepted(socket, `the server closed the connection (${event.code}) before accepting it`);
+        const reason = event.reason ? `: ${event.reason}` : "";
+        setStatus("closed", `Disconnected (${event.code}${reason})`);
+      }
     });
     // An error is always followed by close, which reports it.
   }
@@ -76,27 +109,144 @@
     if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000, "bye");
   }
 
+  function isOpen() {
+    return !!state.socket && state.socket.readyState === WebSocket.OPEN;
+  }
+
   function sendFrame(frame) {
-    if (!state.socket || state.socket.readyState !== WebSocket.OPEN) {
-      showError("not_connected", "Not connected: press Reconnect.");
-      return false;
-    }
+    if (!isOpen()) return false;
     state.socket.send(JSON.stringify(frame));
     return true;
+  }
+
+  // A first join asks for the newest page; a later one resumes after the newest message shown (no gap, no duplicate).
+  function sendJoin() {
+    const since = newestShownId();
+    const resume = state.resumable && since !== null;
+    const frame = resume
+      ? { type: "join", room_id: state.room, since }
+      : { type: "join", room_id: state.room, history: HISTORY_PAGE };
+    if (sendFrame(frame)) state.expected.push(resume ? "resume" : "fresh");
+  }
+
+  // Capped exponential backoff with jitter: attempt n waits between half and all of min(cap, base * 2^n), so that
+  // pages dropped together by a restart do not all come back in the same instant.
+  function scheduleRetry() {
+    cancelRetry();
+    const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** state.attempt);
+    state.attempt = Math.min(state.attempt + 1, 16);
+    const due = Date.now() + ceiling * (0.5 + Math.random() * 0.5);
+    const tick = () => {
+      const seconds = Math.max(1, Math.ceil((due - Date.now()) / 1000));
+      setStatus("reconnecting", `Reconnecting in ${seconds} s…`);
+    };
+    tick();
+    state.countdownTimer = setInterval(tick, 250);
+    state.retryTimer = setTimeout(connect, due - Date.now());
+  }
+
+  function cancelRetry() {
+    clearTimeout(state.retryTimer);
+    clearInterval(state.countdownTimer);
+    state.retryTimer = 0;
+    state.countdownTimer = 0;
+  }
+
+  async function explainRefusal() {
+    let ready = null;
+    try {
+      const response = await fetch("/health/ready", { cache: "no-store" });
+      ready = response.ok;
+    } catch {
+      // fetch rejects only when nothing answered: the server is down or the network is.
+    }
+    if (ready === null) {
+      showBanner("unreachable", "Cannot reach the server; retrying…");
+    } else if (ready) {
+      showBanner("refused",
+        "The server refused the connection (it may be full, or this page's origin is not allowed); retrying…");
+    } else {
+      showBanner("unready", "The server is not ready (it may be starting or stopping); retrying…");
+    }
+  }
+
+  function showBanner(kind, text) {
+    ui.banner.dataset.kind = kind;
+    ui.banner.textContent = text;
+    ui.banner.hidden = false;
+  }
+
+  function hideBanner() {
+    ui.banner.hidden = true;
+    ui.banner.textContent = "";
+    delete ui.banner.dataset.kind;
   }
 
   function setStatus(kind, text) {
     ui.status.dataset.state = kind;
     ui.status.textContent = text;
-    ui.reconnect.hidden = kind !== "closed";
+    // While waiting to retry the button skips the wait.
+    ui.reconnect.hidden = kind !== "closed" && kind !== "reconnecting";
+    ui.reconnect.textContent = kind === "reconnecting" ? "Reconnect now" : "Reconnect";
     updateComposer();
     updateLoadOlder();
   }
 
+  // Once the room was joined, writing goes on while the connection is down: messages wait as pending.
   function updateComposer() {
-    const ready = state.joined && !!state.socket && state.socket.readyState === WebSocket.OPEN;
+    const ready = state.resumable || (state.joined && isOpen());
     ui.message.disabled = !ready;
     ui.send.disabled = !ready;
+  }
+
+  // ---- own messages -----------------------------------------------------------------------------------------
+
+  function sendOwn(clientMsgId) {
+    const own = state.own.get(clientMsgId);
+    if (!own || own.status !== "pending" || !state.joined) return;
+    if (sendFrame({ type: "send", room_id: state.room, content: own.content, client_msg_id: clientMsgId })) {
+      own.socket = state.socket;
+    }
+  }
+
+  // After a (re)join: everything not yet acked goes again with its client_msg_id, which the server recognises.
+  function resendUnacked() {
+    for (const [clientMsgId, own] of state.own) {
+      if (own.status === "pending" && own.socket !== state.socket) sendOwn(clientMsgId);
+    }
+  }
+
+  function failUnaccepted(socket, reason) {
+    for (const own of state.own.values()) {
+      if (own.status === "pending" && own.socket === socket && own.id === null) markFailed(own, reason);
+    }
+  }
+
+  function markFailed(own, reason) {
+    own.status = "failed";
+    own.reason = reason;
+    showDelivery(own);
+  }
+
+  function markSent(own) {
+    own.status = "sent";
+    showDelivery(own);
+  }
+
+  function showDelivery(own) {
+    if (!own.element) return;
+    own.element.dataset.delivery = own.status;
+    const label = own.element.querySelector(".delivery");
+    if (!label) return;
+    label.textContent = own.status === "pending" ? "sending…" : own.status === "sent" ? "sent" : `failed: ${own.reason}`;
+  }
+
+  function forgetOldOwn() {
+    // Map keeps insertion order; settled ones can go, pending ones still wait for the server.
+    for (const [clientMsgId, own] of state.own) {
+      if (state.own.size <= MAX_OWN) break;
+      if (own.status !== "pending") state.own.delete(clientMsgId);
+    }
   }
 
   // ---- incoming frames --------------------------------------------------------------------------------------
@@ -113,14 +263,7 @@
     switch (frame.type) {
       case "joined":
         if (frame.room_id !== state.room) return;
-        // A (re)join brings a fresh history page, so start from an empty log.
-        ui.messages.replaceChildren();
-        state.hasMore = false;
-        state.loadingOlder = false;
-        state.joined = true;
-        setMembers(frame.members);
-        updateComposer();
-        ui.message.focus();
+        onJoined(frame);
         break;
       case "history":
         if (frame.room_id !== state.room) return;
@@ -128,15 +271,14 @@
         break;
       case "message":
         if (frame.room_id !== state.room) return;
-        if (typeof frame.client_msg_id === "string") state.pending.delete(frame.client_msg_id);
         insertMessage(frame, true);
+        break;
+      case "ack":
+        onAck(frame);
         break;
       case "presence":
         if (frame.room_id !== state.room) return;
-        setMembers(frame.members);
-        if (frame.user !== state.user) {
-          appendNotice(`${String(frame.user)} ${frame.event === "leave" ? "left" : "joined"}`);
-        }
+        onPresence(frame);
         break;
       case "error":
         onError(frame);
@@ -147,33 +289,97 @@
     }
   }
 
-  function onHistory(frame) {
-    const messages = Array.isArray(frame.messages) ? frame.messages : [];
-    const keep = keepScrollPosition();
-    // Oldest first: each one lands before the message that follows it.
-    for (const m of messages) insertMessage(m, false);
-    state.hasMore = frame.has_more === true;
-    if (state.loadingOlder) {
+  function onJoined(frame) {
+    const fresh = state.expected[0] === "fresh";
+    if (fresh) {
+      ui.messages.replaceChildren();
+      delete ui.log.dataset.loaded;
+      state.hasMore = false;
       state.loadingOlder = false;
+    }
+    const first = !state.joined;
+    state.joined = true;
+    state.resumable = true;
+    state.attempt = 0;
+    state.resyncing = false;
+    setMembers(frame.members, frame.users);
+    updateComposer();
+    if (first) {
+      // Not while the reader is elsewhere; after Reconnect was pressed the button is gone and focus with it.
+      const active = document.activeElement;
+      if (fresh || active === null || active === document.body || active === ui.reconnect) ui.message.focus();
+      resendUnacked();
+    }
+  }
+
+  function onHistory(frame) {
+    const kind = state.expected.shift() ?? "fresh";
+    const messages = Array.isArray(frame.messages) ? frame.messages : [];
+    const more = frame.has_more === true;
+    if (kind === "older") {
+      const keep = keepScrollPosition();
+      for (const m of messages) insertMessage(m, false);
+      state.loadingOlder = false;
+      state.hasMore = more;
       keep();
     } else {
-      scrollToBottom();
+      // Oldest first: each one lands before the message that follows it.
+      for (const m of messages) insertMessage(m, kind === "resume");
+      if (kind === "fresh") state.hasMore = more;
+      ui.log.dataset.loaded = "";
+      if (state.atBottom || kind === "fresh") scrollToBottom();
+      // A resume's has_more means newer messages than this page: resume again from the newest one received.
+      if (kind === "resume" && more) sendJoin();
     }
     updateLoadOlder();
+  }
+
+  function onAck(frame) {
+    const own = typeof frame.client_msg_id === "string" ? state.own.get(frame.client_msg_id) : undefined;
+    if (!own || own.status === "failed") return;
+    if (typeof frame.id === "string") own.id = frame.id;
+    markSent(own);
+  }
+
+  function onPresence(frame) {
+    const name = String(frame.user);
+    const count = state.online.get(name) ?? 0;
+    if (frame.event === "leave") {
+      const known = [...state.online.values()].reduce((a, b) => a + b, 0);
+      // The joined frame names each user once: a name may hold more connections than this page counted. Then a
+      // leave does not tell whether the name is still online; joining again (resuming, so nothing is re-sent)
+      // brings a fresh list.
+      if (count <= 1 && known < state.members && !state.resyncing && isOpen()) {
+        state.resyncing = true;
+        sendJoin();
+      }
+      if (count <= 1) state.online.delete(name);
+      else state.online.set(name, count - 1);
+    } else {
+      state.online.set(name, count + 1);
+    }
+    state.members = Number.isInteger(frame.members) ? frame.members : state.members;
+    renderMembers();
+    if (name !== state.user) appendNotice(`${name} ${frame.event === "leave" ? "left" : "joined"}`);
   }
 
   function onError(frame) {
     const code = String(frame.code ?? "error");
     let text = String(frame.message ?? "");
     const ref = frame.ref == null ? "" : String(frame.ref);
-    if (ref && state.pending.has(ref)) {
-      text += ` (message "${abbreviate(state.pending.get(ref))}" was not sent)`;
-      state.pending.delete(ref);
+    const own = ref ? state.own.get(ref) : undefined;
+    if (own) {
+      text += ` (message "${abbreviate(own.content)}" was not sent)`;
+      if (own.status === "pending") markFailed(own, `${code}: ${String(frame.message ?? "")}`);
     } else if (ref) {
       text += ` (${ref})`;
     }
-    if (state.loadingOlder && ref === "history") {
-      state.loadingOlder = false;
+    if (ref === "join" || ref === "history") {
+      const kinds = ref === "join" ? ["fresh", "resume"] : ["older"];
+      const index = state.expected.findIndex((k) => kinds.includes(k));
+      if (index >= 0) state.expected.splice(index, 1);
+      if (ref === "history") state.loadingOlder = false;
+      state.resyncing = false;
       updateLoadOlder();
     }
     showError(code, text);
@@ -183,8 +389,19 @@
 
   function insertMessage(m, live) {
     if (!m || typeof m.id !== "string") return;
+    const own = typeof m.client_msg_id === "string" ? state.own.get(m.client_msg_id) : undefined;
+    // A second copy of an own message already shown: a resend the server stored again under a new id (its memory
+    // of client_msg_ids did not survive a restart). The ack that follows names the original.
+    if (own && own.id !== null && own.id !== m.id && own.element && own.element.isConnected) return;
     if (ui.messages.querySelector(`li.message[data-id="${CSS.escape(m.id)}"]`)) return;
-    const item = renderMessage(m);
+    const item = renderMessage(m, own);
+    if (own) {
+      // The server's copy replaces the pending one: shown once, at its place in the room's order.
+      if (own.element) own.element.remove();
+      own.id = m.id;
+      own.element = item;
+      showDelivery(own);
+    }
     const follow = live && state.atBottom;
     // Ids are fixed-width hex ObjectIds: string order is id order, which is the room's order.
     let next = null;
@@ -199,11 +416,21 @@
     if (follow) scrollToBottom();
   }
 
-  function renderMessage(m) {
+  // An own message before the server has it: at the bottom, below the room's messages, until its copy arrives.
+  function appendPending(own) {
+    const item = renderMessage({ sender: state.user, content: own.content }, own);
+    own.element = item;
+    ui.outbox.append(item);
+    showDelivery(own);
+    scrollToBottom();
+  }
+
+  function renderMessage(m, own) {
     const li = document.createElement("li");
     li.className = "message";
-    if (m.sender === state.user) li.classList.add("mine");
-    li.dataset.id = m.id;
+    // Mine means sent from this page, not "has my name": two tabs may share one.
+    if (own) li.classList.add("mine");
+    if (typeof m.id === "string") li.dataset.id = m.id;
 
     const meta = document.createElement("div");
     meta.className = "meta";
@@ -213,7 +440,7 @@
     const time = document.createElement("time");
     time.className = "time";
     const when = new Date(m.timestamp);
-    if (!Number.isNaN(when.getTime())) {
+    if (m.timestamp !== undefined && !Number.isNaN(when.getTime())) {
       time.dateTime = when.toISOString();
       const today = when.toDateString() === new Date().toDateString();
       time.textContent = today
@@ -222,12 +449,50 @@
       time.title = when.toLocaleString();
     }
     meta.append(sender, time);
+    if (own) {
+      const delivery = document.createElement("span");
+      delivery.className = "delivery";
+      meta.append(delivery);
+    }
 
     const content = document.createElement("p");
     content.className = "content";
-    content.textContent = String(m.content ?? "");
+    appendWithLinks(content, String(m.content ?? ""));
     li.append(meta, content);
     return li;
+  }
+
+  // http(s) URLs become links; everything else stays text. Only text nodes and an href that parsed as http(s).
+  function appendWithLinks(parent, text) {
+    const url = /\bhttps?:\/\/[^\s<>"'`]+/gi;
+    let at = 0;
+    for (const match of text.matchAll(url)) {
+      // Sentence punctuation after a URL is not part of it.
+      const href = match[0].replace(/[.,;:!?)\]}]+$/, "");
+      let parsed = null;
+      try {
+        parsed = new URL(href);
+      } catch {
+        // Not a URL after all: left as text.
+      }
+      if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) continue;
+      parent.append(document.createTextNode(text.slice(at, match.index)));
+      const a = document.createElement("a");
+      a.href = parsed.href;
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      a.textContent = href;
+      parent.append(a);
+      at = match.index + href.length;
+    }
+    parent.append(document.createTextNode(text.slice(at)));
+  }
+
+  function newestShownId() {
+    for (let el = ui.messages.lastElementChild; el; el = el.previousElementSibling) {
+      if (el.classList.contains("message") && el.dataset.id) return el.dataset.id;
+    }
+    return null;
   }
 
   function appendNotice(text) {
@@ -247,8 +512,33 @@
     updateLoadOlder();
   }
 
-  function setMembers(n) {
-    if (Number.isInteger(n)) ui.memberCount.textContent = String(n);
+  // From a joined frame: the exact count, and (servers that send it) each user's name once.
+  function setMembers(members, users) {
+    if (Number.isInteger(members)) state.members = members;
+    state.online = new Map(Array.isArray(users) ? users.map((u) => [String(u), 1]) : []);
+    ui.online.dataset.known = Array.isArray(users) ? "true" : "false";
+    renderMembers();
+  }
+
+  function renderMembers() {
+    ui.memberCount.textContent = String(state.members);
+    const names = [...state.online.keys()].sort((a, b) => a.localeCompare(b));
+    const items = names.map((name) => {
+      const li = document.createElement("li");
+      li.textContent = name;
+      if (name === state.user) li.className = "me";
+      return li;
+    });
+    const known = [...state.online.values()].reduce((a, b) => a + b, 0);
+    // The server lists at most 100 names; the count is exact.
+    if (ui.online.dataset.known === "true" && known < state.members && names.length >= 100) {
+      const more = document.createElement("li");
+      more.className = "more";
+      more.textContent = "and others";
+      items.push(more);
+    }
+    ui.online.replaceChildren(...items);
+    ui.online.hidden = items.length === 0;
   }
 
   function showError(code, text) {
@@ -273,9 +563,8 @@
   }
 
   function updateLoadOlder() {
-    const connected = !!state.socket && state.socket.readyState === WebSocket.OPEN;
     ui.loadOlder.hidden = !state.hasMore;
-    ui.loadOlder.disabled = !connected || state.loadingOlder;
+    ui.loadOlder.disabled = !state.joined || !isOpen() || state.loadingOlder;
     ui.loadOlder.textContent = state.loadingOlder ? "Loading…" : "Load older messages";
   }
 
@@ -315,28 +604,50 @@
     ui.roomInfo.hidden = false;
     ui.leave.hidden = false;
     ui.roomName.textContent = `#${room}`;
-    ui.memberCount.textContent = "0";
-    ui.messages.replaceChildren();
+    resetRoom();
     document.title = `#${room} · ChatSocket`;
     connect();
   });
+
+  // A room entered from the form starts empty: no log, no own messages, nothing to resume.
+  function resetRoom() {
+    state.resumable = false;
+    state.attempt = 0;
+    state.own.clear();
+    state.hasMore = false;
+    state.loadingOlder = false;
+    ui.messages.replaceChildren();
+    ui.outbox.replaceChildren();
+    delete ui.log.dataset.loaded;
+    setMembers(0, null);
+    hideBanner();
+  }
 
   ui.composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const content = ui.message.value;
     if (!content.trim()) return;
-    const id = `c${state.nextClientId++}-${Math.random().toString(36).slice(2, 8)}`;
-    if (!sendFrame({ type: "send", room_id: state.room, content, client_msg_id: id })) return;
-    state.pending.set(id, content);
-    // Map keeps insertion order: forget the oldest when the server never answered about it.
-    while (state.pending.size > MAX_PENDING) state.pending.delete(state.pending.keys().next().value);
+    const clientMsgId = newClientMsgId();
+    const own = { content, id: null, status: "pending", reason: "", socket: null, element: null };
+    state.own.set(clientMsgId, own);
+    forgetOldOwn();
+    appendPending(own);
+    // Not connected: it waits as pending and goes out after the next join.
+    sendOwn(clientMsgId);
     ui.message.value = "";
   });
+
+  function newClientMsgId() {
+    if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+    // randomUUID needs a secure context (https or localhost); getRandomValues does not.
+    return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
 
   ui.loadOlder.addEventListener("click", () => {
     const oldest = ui.messages.querySelector("li.message");
     if (!oldest || state.loadingOlder) return;
     if (sendFrame({ type: "history", room_id: state.room, before: oldest.dataset.id, limit: HISTORY_PAGE })) {
+      state.expected.push("older");
       state.loadingOlder = true;
       updateLoadOlder();
     }
@@ -344,11 +655,16 @@
 
   ui.reconnect.addEventListener("click", () => connect());
 
+  // The network is back: no reason to wait out the backoff.
+  window.addEventListener("online", () => { if (state.retryTimer) connect(); });
+
   ui.leave.addEventListener("click", () => {
-    if (state.socket && state.socket.readyState === WebSocket.OPEN) {
-      sendFrame({ type: "leave", room_id: state.room });
-    }
+    if (state.joined) sendFrame({ type: "leave", room_id: state.room });
+    cancelRetry();
     closeSocket();
+    state.joined = false;
+    state.room = "";
+    resetRoom();
     setStatus("idle", "Not connected");
     ui.chat.hidden = true;
     ui.roomInfo.hidden = true;

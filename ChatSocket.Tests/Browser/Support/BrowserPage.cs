@@ -68,6 +68,11 @@ internal sealed class BrowserPage
             cancellationToken);
     }
 
+    /// <summary>Runs <paramref name="source"/> in every document this tab loads from now on, before the page's own
+    /// scripts (for test doubles such as <see cref="FrameGate"/>).</summary>
+    public Task AddScriptOnNewDocumentAsync(string source, CancellationToken cancellationToken) =>
+        SendAsync("Page.addScriptToEvaluateOnNewDocument", new JsonObject { ["source"] = source }, cancellationToken);
+
     /// <summary>Evaluates a script expression (awaiting it if it is a promise) and returns its JSON value.</summary>
     public async Task<JsonElement> EvaluateAsync(string expression, CancellationToken cancellationToken)
     {

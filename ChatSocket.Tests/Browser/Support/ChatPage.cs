@@ -11,11 +11,17 @@ internal sealed class ChatPage(BrowserPage page, TimeSpan deadline)
     /// <summary>Opens the page, types a name and a room, presses Enter and waits until the room is joined.</summary>
     public async Task JoinAsync(Uri server, string name, string room, CancellationToken cancellationToken)
     {
+        await EnterRoomAsync(server, name, room, cancellationToken);
+        await WaitUntilJoinedAsync(cancellationToken);
+    }
+
+    /// <summary>Opens the page, types a name and a room and presses Enter, without waiting for the server.</summary>
+    public async Task EnterRoomAsync(Uri server, string name, string room, CancellationToken cancellationToken)
+    {
         await Page.NavigateAsync(server, deadline, cancellationToken);
         await Page.FillAsync("#name", name, cancellationToken);
         await Page.FillAsync("#room", room, cancellationToken);
         await Page.PressEnterAsync(cancellationToken);
-        await WaitUntilJoinedAsync(cancellationToken);
     }
 
     /// <summary>Waits until the server has confirmed the join: only then does the page enable and focus the composer.</summary>
@@ -80,6 +86,76 @@ internal sealed class ChatPage(BrowserPage page, TimeSpan deadline)
         Page.EvaluateAsync<string[]>(
             "[...document.querySelectorAll('#errors li.error')].filter(li => li.checkVisibility())" +
             ".map(li => li.querySelector('.code').textContent + ': ' + li.querySelector('.text').textContent)",
+            cancellationToken);
+
+    /// <summary>What this page sent, in the room's log or still waiting below it, with the delivery state it shows
+    /// (pending, sent, failed) and the server's id once the server's copy arrived.</summary>
+    public Task<OwnMessage[]> OwnMessagesAsync(CancellationToken cancellationToken) =>
+        Page.EvaluateAsync<OwnMessage[]>(
+            "[...document.querySelectorAll('#messages li.message.mine, #outbox li.message.mine')].map(li => ({ " +
+            "content: li.querySelector('.content').textContent, delivery: li.dataset.delivery ?? '', " +
+            "id: li.dataset.id ?? '', label: li.querySelector('.delivery').textContent }))",
+            cancellationToken);
+
+    /// <summary>Waits until an own message with this content shows <paramref name="delivery"/>; with
+    /// <paramref name="echoed"/>, also that the server's copy replaced the pending one.</summary>
+    public Task WaitForOwnMessageAsync(string content, string delivery, bool echoed, CancellationToken cancellationToken) =>
+        Page.WaitForAsync(
+            $"[...document.querySelectorAll({BrowserPage.Js(echoed ? "#messages li.message.mine" : "li.message.mine")})]" +
+            $".some(li => li.querySelector('.content').textContent === {BrowserPage.Js(content)} && " +
+            $"li.dataset.delivery === {BrowserPage.Js(delivery)})",
+            $"own message \"{content}\" {delivery}",
+            deadline,
+            cancellationToken);
+
+    public Task WaitForMessageAsync(string content, CancellationToken cancellationToken) =>
+        Page.WaitForAsync(
+            "[...document.querySelectorAll('#messages li.message .content')]" +
+            $".some(c => c.textContent === {BrowserPage.Js(content)})",
+            $"the message \"{content}\"",
+            deadline,
+            cancellationToken);
+
+    /// <summary>The names the page lists as online.</summary>
+    public Task<string[]> OnlineAsync(CancellationToken cancellationToken) =>
+        Page.EvaluateAsync<string[]>(
+            "[...document.querySelectorAll('#online li:not(.more)')].map(li => li.textContent)", cancellationToken);
+
+    public Task WaitForOnlineAsync(IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        var expected = string.Join(",", names.Order(StringComparer.Ordinal));
+        return Page.WaitForAsync(
+            "[...document.querySelectorAll('#online li:not(.more)')].map(li => li.textContent)" +
+            $".sort().join(',') === {BrowserPage.Js(expected)}",
+            $"the page to list online: {expected}",
+            deadline,
+            cancellationToken);
+    }
+
+    /// <summary>The connection banner (kind and text), or null when none is shown.</summary>
+    public Task<string[]> BannerAsync(CancellationToken cancellationToken) =>
+        Page.EvaluateAsync<string[]>(
+            "(b => b.checkVisibility() ? [b.dataset.kind, b.textContent] : [])(document.getElementById('banner'))",
+            cancellationToken);
+
+    public Task WaitForBannerAsync(string kind, CancellationToken cancellationToken) =>
+        Page.WaitForAsync(
+            $"(b => b.checkVisibility() && b.dataset.kind === {BrowserPage.Js(kind)})(document.getElementById('banner'))",
+            $"the {kind} banner",
+            deadline,
+            cancellationToken);
+
+    public Task WaitForStatusTextAsync(string prefix, CancellationToken cancellationToken) =>
+        Page.WaitForAsync(
+            $"document.getElementById('status').textContent.startsWith({BrowserPage.Js(prefix)})",
+            $"the status to read \"{prefix}…\"",
+            deadline,
+            cancellationToken);
+
+    /// <summary>Whether the empty log says "No messages yet." (the ::before text of the message list).</summary>
+    public Task<bool> SaysRoomIsEmptyAsync(CancellationToken cancellationToken) =>
+        Page.EvaluateAsync<bool>(
+            "getComputedStyle(document.getElementById('messages'), '::before').content.includes('No messages yet')",
             cancellationToken);
 
     public Task WaitForMessageCountAsync(int count, CancellationToken cancellationToken) =>

@@ -1,0 +1,125 @@
+using ChatSocket.EmbeddedMongo.Bson;
+using ChatSocket.EmbeddedMongo.Storage;
+using MongoDB.Bson;
+
+namespace ChatSocket.EmbeddedMongo.Text;
+
+/// <summary>The strings of a document's text fields (each with its field's weight): its index terms, its match, its score.</summary>
+internal sealed class TextDocument
+{
+    private readonly List<(string Text, double Weight)> _strings;
+
+    private TextDocument(List<(string Text, double Weight)> strings)
+    {
+        _strings = strings;
+    }
+
+    /// <summary>Distinct folded words of all text fields: the document's index terms.</summary>
+    public HashSet<string> Terms
+    {
+        get
+        {
+            var terms = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (text, _) in _strings)
+            {
+                terms.UnionWith(TextTokenizer.Words(text));
+            }
+
+            return terms;
+        }
+    }
+
+    public static TextDocument Read(byte[] document, IndexDefinition definition)
+    {
+        var weights = definition.TextWeights!;
+        var parsed = RawBson.Extract(document, new FieldSet(weights.Keys.Select(FieldSet.TopLevel)));
+        var strings = new List<(string, double)>();
+        var values = new List<BsonValue>();
+        foreach (var (path, weight) in weights)
+        {
+            values.Clear();
+            PathValues.Collect(parsed, PathValues.Split(path), values);
+            foreach (var value in values)
+            {
+                if (value is BsonString s)
+                {
+                    strings.Add((s.Value, weight));
+                }
+                else if (value is BsonArray array)
+                {
+                    strings.AddRange(array.OfType<BsonString>().Select(e => (e.Value, weight)));
+                }
+            }
+        }
+
+        return new TextDocument(strings);
+    }
+
+    /// <summary>
+    /// MongoDB's rule: no negated term or phrase; every phrase present (as a substring of one string, folded like
+    /// the search); and at least one positive term among the document's words.
+    /// </summary>
+    public bool Matches(TextSearchQuery query)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        var folded = new List<string>(_strings.Count);
+        foreach (var (text, _) in _strings)
+        {
+            words.UnionWith(TextTokenizer.Words(text, query.CaseSensitive, query.DiacriticSensitive));
+            if (query.Phrases.Count > 0 || query.NegatedPhrases.Count > 0)
+            {
+                folded.Add(TextTokenizer.Fold(text, query.CaseSensitive, query.DiacriticSensitive));
+            }
+        }
+
+        return !query.NegatedTerms.Overlaps(words)
+            && query.MatchTerms.Overlaps(words)
+            && query.Phrases.TrueForAll(p => folded.Exists(f => f.Contains(p, StringComparison.Ordinal)))
+            && !query.NegatedPhrases.Exists(p => folded.Exists(f => f.Contains(p, StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// MongoDB's text score: for each string and each query term in it, weight x frequency x length coefficient
+    /// (x 1.1 when the whole string is that term), summed. The n-th occurrence of a term adds 1/2^(n-1) to its
+    /// frequency, and the coefficient 0.5 + 0.5 x occurrences / words favours short strings.
+    /// </summary>
+    public double Score(TextSearchQuery query)
+    {
+        var score = 0.0;
+        foreach (var (text, weight) in _strings)
+        {
+            var words = TextTokenizer.Words(text);
+            if (words.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var term in query.Terms)
+            {
+                var count = 0;
+                var frequency = 0.0;
+                var step = 1.0;
+                foreach (var word in words)
+                {
+                    if (word == term)
+                    {
+                        count++;
+                        frequency += step;
+                        step /= 2;
+                    }
+                }
+
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                var coefficient = (0.5 * count / words.Count) + 0.5;
+                var exact = words.Count == 1 && text.Length == term.Length && string.Equals(TextTokenizer.Fold(text, false, false), term, StringComparison.Ordinal) ? 1.1 : 1.0;
+                score += weight * frequency * coefficient * exact;
+            }
+        }
+
+        return score;
+    }
+}
