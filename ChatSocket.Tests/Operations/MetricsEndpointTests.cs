@@ -81,6 +81,20 @@ public sealed class MetricsEndpointTests
     }
 
     [Test]
+    public async Task Refused_upgrades_are_counted_by_reason()
+    {
+        await using var server = await ChatServer.StartAsync();
+        using var http = server.CreateHttpClient();
+
+        // A plain GET is no upgrade: refused as a bad handshake.
+        await http.GetAsync("/ws");
+        var scrape = await PrometheusScrape.GetAsync(server.BaseUri);
+
+        Assert.That(scrape.Types["chatsocket_connections_rejected_total"], Is.EqualTo("counter"));
+        Assert.That(scrape.Sum("chatsocket_connections_rejected_total", ("reason", "handshake")), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Readiness_is_a_gauge_per_check()
     {
         await using var server = await ChatServer.StartAsync();
