@@ -14,6 +14,7 @@ internal sealed class ChatMetrics
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _slowConsumers;
     private readonly Counter<long> _rejected;
+    private readonly Counter<long> _framesDelivered;
     private long _acceptedTotal;
     private long _slowConsumersTotal;
 
@@ -28,6 +29,7 @@ internal sealed class ChatMetrics
         _accepted = meter.CreateCounter<long>("chatsocket.messages.accepted", description: "Chat messages accepted and broadcast.");
         _slowConsumers = meter.CreateCounter<long>("chatsocket.connections.slow_consumers", description: "Connections closed with 1013 because their send queue was full.");
         _rejected = meter.CreateCounter<long>("chatsocket.connections.rejected", description: "Upgrades refused (origin, connection limit).");
+        _framesDelivered = meter.CreateCounter<long>("chatsocket.connections.frames_delivered", "{frame}", "Frames queued to clients' send queues: each message once per member, plus presence, history, acks and errors.");
     }
 
     /// <summary>Messages accepted since start.</summary>
@@ -47,6 +49,8 @@ internal sealed class ChatMetrics
         Interlocked.Increment(ref _slowConsumersTotal);
         _slowConsumers.Add(1);
     }
+
+    public void FrameDelivered() => _framesDelivered.Add(1);
 
     public void UpgradeRejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

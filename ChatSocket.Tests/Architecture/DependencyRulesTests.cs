@@ -13,7 +13,8 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Operations"] = ["Health", "Persistence"],
         ["Health"] = [],
         ["Connections"] = ["Chat", "Rooms", "Protocol", "WebSockets"],
         ["Chat"] = ["Rooms", "History", "Persistence", "Protocol", "Messages"],

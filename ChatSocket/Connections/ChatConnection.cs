@@ -67,7 +67,11 @@ internal sealed class ChatConnection : IChatClient
     private EnqueueResult Send(ReadOnlyMemory<byte> frame, bool uncapped, bool deferWake = false)
     {
         var result = _outbox.TryEnqueue(frame, uncapped, deferWake);
-        if (result == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
+        if (result is EnqueueResult.Queued or EnqueueResult.QueuedWakeDeferred)
+        {
+            _metrics.FrameDelivered();
+        }
+        else if (result == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
         {
             // Often called under a room's lock: count here, but log from the connection's own task (RunAsync).
             _metrics.SlowConsumerClosed();

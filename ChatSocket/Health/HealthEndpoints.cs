@@ -5,7 +5,7 @@ namespace ChatSocket.Health;
 /// <summary>Liveness and readiness with the framework's health checks.</summary>
 internal static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
+    internal const string ReadyTag = "ready";
 
     /// <summary>Registers the checks; readiness checks carry the "ready" tag (persistence adds the database).</summary>
     public static IServiceCollection AddChatHealthChecks(this IServiceCollection services)

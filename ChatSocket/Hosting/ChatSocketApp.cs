@@ -1,6 +1,7 @@
 using ChatSocket.Connections;
 using ChatSocket.Health;
 using ChatSocket.History;
+using ChatSocket.Operations;
 using ChatSocket.Persistence;
 using ChatSocket.Rooms;
 
@@ -31,10 +32,12 @@ public static class ChatSocketApp
 
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
+        builder.AddChatMetrics();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(logGate.Open);
         WarnAboutUnknownSettings(app);
+        app.MapChatMetrics();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapChatSocket();
@@ -53,6 +56,7 @@ public static class ChatSocketApp
             (PersistenceOptions.Section, typeof(PersistenceOptions)),
             (MongoOptions.Section, typeof(MongoOptions)),
             (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
+            (MetricsOptions.Section, typeof(MetricsOptions)),
         ];
         foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
         {

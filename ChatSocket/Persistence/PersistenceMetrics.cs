@@ -27,8 +27,10 @@ internal sealed class PersistenceMetrics
             "Messages accepted and waiting for the writer.");
         _batchSize = meter.CreateHistogram<int>("chatsocket.persistence.batch_size", "{message}",
             "Documents per InsertMany.");
-        _insertDuration = meter.CreateHistogram<double>("chatsocket.persistence.insert_duration", "s",
-            "Duration of one successful InsertMany.");
+        // Buckets in seconds from 1 ms to 10 s: the exporters' default buckets (0 to 10000) suit milliseconds.
+        _insertDuration = meter.CreateHistogram("chatsocket.persistence.insert_duration", "s",
+            "Duration of one successful InsertMany.", tags: null,
+            new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
         _retries = meter.CreateCounter<long>("chatsocket.persistence.retries", "{batch}",
             "Batches retried after a failed insert.");
         _stored = meter.CreateCounter<long>("chatsocket.persistence.stored", "{message}",
