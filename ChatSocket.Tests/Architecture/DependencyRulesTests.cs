@@ -13,13 +13,15 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Search", "Analytics", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
         ["Operations"] = ["Health", "Persistence"],
         ["Health"] = [],
         ["Connections"] = ["Chat", "Rooms", "Protocol", "WebSockets"],
-        ["Chat"] = ["Rooms", "History", "Persistence", "Protocol", "Messages"],
+        ["Chat"] = ["Rooms", "History", "Search", "Persistence", "Protocol", "Messages"],
         ["Rooms"] = ["History", "Persistence", "Protocol", "Messages"],
         ["History"] = ["Persistence", "Protocol", "Messages"],
+        ["Search"] = ["History", "Persistence", "Protocol", "Messages"],
+        ["Analytics"] = ["Persistence", "Protocol"],
         ["Persistence"] = ["Messages"],
         ["Protocol"] = ["Messages", "WebSockets"],
         ["Messages"] = [],

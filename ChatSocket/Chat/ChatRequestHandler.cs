@@ -4,6 +4,7 @@ using ChatSocket.Messages;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
 using ChatSocket.Rooms;
+using ChatSocket.Search;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 
@@ -12,10 +13,10 @@ namespace ChatSocket.Chat;
 /// <summary>
 /// The application layer: what a client's request means. It takes the text frames of protocol v1 from a connection
 /// and parses, rate-limits and checks them, then joins, leaves, sends (through <see cref="MessageAcceptor"/>), pages
-/// history or answers a ping. Every refusal, including the database being unavailable, is an <c>error</c> frame and
+/// history, searches a room's stored messages or answers a ping. Every refusal, including the database being unavailable, is an <c>error</c> frame and
 /// the connection stays usable.
 /// </summary>
-internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acceptor, IMessageHistory history, IOptions<ChatOptions> options)
+internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acceptor, IMessageHistory history, RoomSearch search, IOptions<ChatOptions> options)
 {
     private readonly ChatOptions _options = options.Value;
 
@@ -54,6 +55,9 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
                 break;
             case ClientRequestKind.Ping:
                 session.Send(ServerFrames.Pong);
+                break;
+            case ClientRequestKind.Search:
+                await SearchAsync(session, request, cancellationToken);
                 break;
         }
     }
@@ -229,6 +233,26 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
         }
 
         session.Send(ServerFrames.History(request.RoomId!, page));
+    }
+
+    // Like history, a search needs no membership.
+    private async ValueTask SearchAsync(ChatSession session, ClientRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (page, error) = await search.SearchAsync(request.RoomId, request.Query, request.Before, request.Limit, cancellationToken);
+            if (error is not null)
+            {
+                session.SendError(new ProtocolError(ErrorCodes.BadRequest, error.Message, "search"));
+                return;
+            }
+
+            session.Send(ServerFrames.SearchResults(request.RoomId!, request.Query!.Trim(), page!));
+        }
+        catch (ArchiveUnavailableException ex)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Unavailable, ex.Message, "search"));
+        }
     }
 
     // The database did not answer a history read (an outage, a timeout): the client is told, the connection lives on.

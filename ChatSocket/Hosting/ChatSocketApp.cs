@@ -4,6 +4,8 @@ using ChatSocket.History;
 using ChatSocket.Operations;
 using ChatSocket.Persistence;
 using ChatSocket.Rooms;
+using ChatSocket.Search;
+using ChatSocket.Analytics;
 
 namespace ChatSocket.Hosting;
 
@@ -43,6 +45,8 @@ public static class ChatSocketApp
         app.MapChatSocket();
         app.MapRoomsApi();
         app.MapHistoryApi();
+        app.MapSearchApi();
+        app.MapStatsApi();
         app.MapChatHealth();
         return app;
     }
@@ -57,6 +61,8 @@ public static class ChatSocketApp
             (MongoOptions.Section, typeof(MongoOptions)),
             (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
             (MetricsOptions.Section, typeof(MetricsOptions)),
+            (SearchOptions.Section, typeof(SearchOptions)),
+            (AnalyticsOptions.Section, typeof(AnalyticsOptions)),
         ];
         foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
         {

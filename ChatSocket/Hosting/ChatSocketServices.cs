@@ -5,6 +5,8 @@ using ChatSocket.Connections;
 using ChatSocket.History;
 using ChatSocket.Persistence;
 using ChatSocket.Rooms;
+using ChatSocket.Search;
+using ChatSocket.Analytics;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Hosting;
@@ -44,6 +46,13 @@ internal static class ChatSocketServices
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<MessageAcceptor>();
         services.AddSingleton<ChatRequestHandler>();
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.DefaultLimit <= o.MaxLimit, "Search:DefaultLimit must not exceed Search:MaxLimit")
+            .ValidateOnStart();
+        services.AddSingleton<RoomSearch>();
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.MaxHourBucketDays <= o.MaxRangeDays, "Analytics:MaxHourBucketDays must not exceed Analytics:MaxRangeDays")
+            .ValidateOnStart();
         services.AddHostedService<KeepAliveService>();
         return services;
     }

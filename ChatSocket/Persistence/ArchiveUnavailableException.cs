@@ -1,5 +1,5 @@
 namespace ChatSocket.Persistence;
 
-/// <summary>The archive (MongoDB) could not answer: an outage or a timeout. Callers above persistence see this, not
-/// the driver's exceptions.</summary>
-internal sealed class ArchiveUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+/// <summary>The archive (MongoDB) could not answer: an outage or a timeout, or it is not there at all (persistence is
+/// off). Callers above persistence see this, not the driver's exceptions; its message is ours and may be shown.</summary>
+internal sealed class ArchiveUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);

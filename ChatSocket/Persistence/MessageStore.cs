@@ -15,6 +15,15 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
     /// <summary>Name of the history index.</summary>
     public const string HistoryIndex = "room_id_desc";
 
+    /// <summary>Name of the text index of search: <c>{room_id: 1, content: "text"}</c>, no language (no stemming).</summary>
+    public const string SearchIndex = "room_id_content_text";
+
+    /// <summary>Name of the index of a room's statistics over a time range.</summary>
+    public const string StatsIndex = "room_id_timestamp";
+
+    /// <summary>Name of the index of the statistics across rooms over a time range.</summary>
+    public const string TimestampIndex = "timestamp";
+
     private static readonly InsertManyOptions Unordered = new() { IsOrdered = false };
 
     // Per-document errors that mean "never": the document itself is refused (validation, type, size). Any other
@@ -42,7 +51,18 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
                 Unique = true,
                 PartialFilterExpression = Builders<StoredMessage>.Filter.Exists(m => m.ClientMsgId),
             });
-        await Messages.Indexes.CreateManyAsync([history, resend], cancellationToken);
+        // default_language "none": no stemming or stop words, which would surprise a room that mixes languages. The
+        // room prefix keeps a search inside one room's index entries (and makes the room equality mandatory).
+        var search = new CreateIndexModel<StoredMessage>(
+            keys.Ascending(m => m.RoomId).Text(m => m.Content),
+            new CreateIndexOptions { Name = SearchIndex, DefaultLanguage = "none" });
+        var stats = new CreateIndexModel<StoredMessage>(
+            keys.Ascending(m => m.RoomId).Ascending(m => m.Timestamp),
+            new CreateIndexOptions { Name = StatsIndex });
+        var timestamp = new CreateIndexModel<StoredMessage>(
+            keys.Ascending(m => m.Timestamp),
+            new CreateIndexOptions { Name = TimestampIndex });
+        await Messages.Indexes.CreateManyAsync([history, resend, search, stats, timestamp], cancellationToken);
     }
 
     /// <summary>

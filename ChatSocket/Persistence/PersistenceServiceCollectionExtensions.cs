@@ -25,6 +25,8 @@ internal static class PersistenceServiceCollectionExtensions
         {
             services.AddSingleton<IMessageArchive, VolatileArchive>();
             services.AddSingleton<IMessageSink, NullMessageSink>();
+            services.AddSingleton<IMessageSearch, NullMessageSearch>();
+            services.AddSingleton<IMessageStats, NullMessageStats>();
             return services;
         }
 
@@ -41,6 +43,8 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddSingleton<IMessageSink>(provider => provider.GetRequiredService<MessageQueue>());
         services.AddSingleton<MessageStore>();
         services.AddSingleton<IMessageArchive>(provider => provider.GetRequiredService<MessageStore>());
+        services.AddSingleton<IMessageSearch, MessageSearch>();
+        services.AddSingleton<IMessageStats, MessageStats>();
         services.AddSingleton<SpillFile>();
         services.AddSingleton<PersistenceHealth>();
         services.AddSingleton<MessageWriter>();

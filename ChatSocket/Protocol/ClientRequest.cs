@@ -21,12 +21,16 @@ internal sealed class ClientRequest
     /// <summary><c>history</c> of a <c>join</c>: how many recent messages to send.</summary>
     public int? History { get; init; }
 
-    /// <summary><c>before</c> of a <c>history</c> request: an id to page back from.</summary>
+    /// <summary><c>before</c> of a <c>history</c> request (an id to page back from) or of a <c>search</c> (the last
+    /// result of the previous page).</summary>
     public string? Before { get; init; }
 
     /// <summary><c>since</c> of a <c>join</c>: the last message id the client saw; it gets every later one.</summary>
     public string? Since { get; init; }
 
-    /// <summary><c>limit</c> of a <c>history</c> request.</summary>
+    /// <summary><c>limit</c> of a <c>history</c> or <c>search</c> request.</summary>
     public int? Limit { get; init; }
+
+    /// <summary><c>q</c> of a <c>search</c>: the words and phrases to look for (a string, never a query).</summary>
+    public string? Query { get; init; }
 }

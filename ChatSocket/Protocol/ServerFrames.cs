@@ -76,6 +76,25 @@ internal static class ServerFrames
         w.WriteBoolean("has_more"u8, s.page.HasMore);
     });
 
+    /// <summary>A <c>search_results</c> frame: results best match first, each a message object with its <c>score</c>.</summary>
+    public static byte[] SearchResults(string roomId, string q, SearchPage page) => Encode((roomId, q, page), static (w, s) =>
+    {
+        w.WriteString("type"u8, "search_results"u8);
+        w.WriteString("room_id"u8, s.roomId);
+        w.WriteString("q"u8, s.q);
+        w.WriteStartArray("results"u8);
+        foreach (var hit in s.page.Hits)
+        {
+            w.WriteStartObject();
+            WriteMessageFields(w, hit.Message);
+            w.WriteNumber("score"u8, hit.Score);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteBoolean("has_more"u8, s.page.HasMore);
+    });
+
     /// <summary>A <c>presence</c> frame: <paramref name="user"/> joined or left; <paramref name="members"/> after it.</summary>
     public static byte[] Presence(string roomId, string user, bool joined, int members) => Encode((roomId, user, joined, members), static (w, s) =>
     {
