@@ -16,6 +16,10 @@
   const RETRY_CODES = new Set([1001, 1006, 1011, 1013]);
   const RETRY_BASE_MS = 1000;
   const RETRY_CAP_MS = 10000;
+  const SEARCH_PAGE = 20;
+  // Messages shown on each side of a search result that was opened.
+  const CONTEXT = 3;
+  const SVG = "http://www.w3.org/2000/svg";
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -24,6 +28,10 @@
     composer: $("composer"), message: $("message"), send: $("send"),
     roomInfo: $("room-info"), roomName: $("room-name"), memberCount: $("member-count"), online: $("online"),
     status: $("status"), reconnect: $("reconnect"), leave: $("leave"), banner: $("banner"), errors: $("errors"),
+    activity: $("activity"), activityCaption: $("activity-caption"),
+    searchForm: $("search-form"), searchQ: $("search-q"), searchResults: $("search-results"),
+    searchSummary: $("search-summary"), searchList: $("search-list"), searchMore: $("search-more"),
+    searchClose: $("search-close"), searchContext: $("search-context"),
   };
 
   const state = {
@@ -50,6 +58,10 @@
     countdownTimer: 0,
     // Whether the reader is at the newest message; if so, the view follows new messages and resizes.
     atBottom: true,
+    // The search shown: its q, the terms to highlight, the last result's id (the next page's "before").
+    search: null,
+    // The result whose surroundings are shown: { id, hit, before, after } (before/after null until they arrive).
+    context: null,
   };
 
   // ---- connection -------------------------------------------------------------------------------------------
@@ -280,6 +292,9 @@
         if (frame.room_id !== state.room) return;
         onPresence(frame);
         break;
+      case "search_results":
+        onSearchResults(frame);
+        break;
       case "error":
         onError(frame);
         break;
@@ -304,6 +319,7 @@
     state.resyncing = false;
     setMembers(frame.members, frame.users);
     updateComposer();
+    if (fresh) loadActivity(state.room);
     if (first) {
       // Not while the reader is elsewhere; after Reconnect was pressed the button is gone and focus with it.
       const active = document.activeElement;
@@ -316,6 +332,13 @@
     const kind = state.expected.shift() ?? "fresh";
     const messages = Array.isArray(frame.messages) ? frame.messages : [];
     const more = frame.has_more === true;
+    if (kind === "context") {
+      if (state.context) {
+        state.context.before = messages;
+        renderContext();
+      }
+      return;
+    }
     if (kind === "older") {
       const keep = keepScrollPosition();
       for (const m of messages) insertMessage(m, false);
@@ -374,8 +397,13 @@
     } else if (ref) {
       text += ` (${ref})`;
     }
+    if (ref === "search" && state.search) {
+      state.search.loading = false;
+      ui.searchSummary.textContent = "Search failed";
+      updateSearchMore();
+    }
     if (ref === "join" || ref === "history") {
-      const kinds = ref === "join" ? ["fresh", "resume"] : ["older"];
+      const kinds = ref === "join" ? ["fresh", "resume"] : ["older", "context"];
       const index = state.expected.findIndex((k) => kinds.includes(k));
       if (index >= 0) state.expected.splice(index, 1);
       if (ref === "history") state.loadingOlder = false;
@@ -588,6 +616,232 @@
     return s.length > 40 ? `${s.slice(0, 40)}…` : s;
   }
 
+  // ---- search -----------------------------------------------------------------------------------------------
+
+  // The words and phrases a result contains (not the excluded ones), folded as the server's text index folds them.
+  function searchTerms(q) {
+    const terms = [];
+    for (const match of q.matchAll(/(^|\s)(-?)(?:"([^"]*)"?|([^\s"]+))/g)) {
+      if (match[2] === "-") continue;
+      const term = fold(match[3] ?? match[4] ?? "").trim().replace(/\s+/g, " ");
+      if (/[\p{L}\p{N}]/u.test(term)) terms.push(term);
+    }
+    return terms;
+  }
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  }
+
+  // Text with every occurrence of the terms in <mark>: text nodes and mark elements only, never HTML.
+  function appendHighlighted(parent, text, terms) {
+    // Folding may change lengths (é -> e + accent -> e): keep, for each folded character, its original index.
+    let folded = "";
+    const origin = [];
+    for (let i = 0; i < text.length;) {
+      const cp = text.codePointAt(i);
+      const ch = String.fromCodePoint(cp);
+      const f = fold(ch);
+      for (let k = 0; k < f.length; k++) origin.push(i);
+      folded += f;
+      i += ch.length;
+    }
+    origin.push(text.length);
+    const marked = new Array(text.length).fill(false);
+    for (const term of terms) {
+      for (let at = folded.indexOf(term); at >= 0; at = folded.indexOf(term, at + 1)) {
+        for (let k = origin[at]; k < origin[at + term.length]; k++) marked[k] = true;
+      }
+    }
+    let start = 0;
+    for (let i = 1; i <= text.length; i++) {
+      if (i < text.length && marked[i] === marked[start]) continue;
+      const piece = text.slice(start, i);
+      if (marked[start]) {
+        const mark = document.createElement("mark");
+        mark.textContent = piece;
+        parent.append(mark);
+      } else {
+        parent.append(document.createTextNode(piece));
+      }
+      start = i;
+    }
+  }
+
+  function startSearch(q) {
+    const text = q.trim();
+    if (!text || !state.room) return;
+    state.search = { q: text, room: state.room, terms: searchTerms(text), last: null, hasMore: false, loading: false };
+    state.context = null;
+    ui.searchList.replaceChildren();
+    ui.searchContext.replaceChildren();
+    ui.searchContext.hidden = true;
+    ui.searchResults.hidden = false;
+    requestSearchPage();
+  }
+
+  function requestSearchPage() {
+    const search = state.search;
+    if (!search || search.loading) return;
+    const frame = { type: "search", room_id: search.room, q: search.q, limit: SEARCH_PAGE };
+    if (search.last) frame.before = search.last;
+    if (!sendFrame(frame)) {
+      ui.searchSummary.textContent = "Not connected; search again once connected";
+      return;
+    }
+    search.loading = true;
+    ui.searchSummary.textContent = "Searching…";
+    updateSearchMore();
+  }
+
+  function onSearchResults(frame) {
+    const search = state.search;
+    // A late answer to a search that was replaced or closed.
+    if (!search || frame.room_id !== search.room || frame.q !== search.q) return;
+    const results = Array.isArray(frame.results) ? frame.results : [];
+    for (const hit of results) {
+      if (!hit || typeof hit.id !== "string") continue;
+      ui.searchList.append(renderResult(hit, search.terms));
+      search.last = hit.id;
+    }
+    search.loading = false;
+    search.hasMore = frame.has_more === true;
+    const count = ui.searchList.children.length;
+    ui.searchSummary.textContent = count === 0
+      ? `No messages contain “${search.q}”`
+      : `${count}${search.hasMore ? "+" : ""} result${count === 1 ? "" : "s"} for “${search.q}”, best match first`;
+    updateSearchMore();
+  }
+
+  function renderResult(hit, terms) {
+    const li = document.createElement("li");
+    li.className = "result";
+    li.dataset.id = hit.id;
+    const button = document.createElement("button");
+    button.type = "button";
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    const sender = document.createElement("span");
+    sender.className = "sender";
+    sender.textContent = String(hit.sender ?? "?");
+    const time = document.createElement("time");
+    const when = new Date(hit.timestamp);
+    if (!Number.isNaN(when.getTime())) {
+      time.dateTime = when.toISOString();
+      time.textContent = when.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+    }
+    meta.append(sender, time);
+    const content = document.createElement("span");
+    content.className = "content";
+    appendHighlighted(content, String(hit.content ?? ""), terms);
+    button.append(meta, content);
+    button.addEventListener("click", () => openContext(hit, li));
+    li.append(button);
+    return li;
+  }
+
+  function updateSearchMore() {
+    const search = state.search;
+    ui.searchMore.hidden = !search || !search.hasMore;
+    ui.searchMore.disabled = !search || search.loading;
+  }
+
+  // A result's surroundings: older ones through the history frame (before = its id), newer ones over HTTP (after).
+  function openContext(hit, item) {
+    for (const el of ui.searchList.querySelectorAll('[aria-current="true"]')) el.removeAttribute("aria-current");
+    item.setAttribute("aria-current", "true");
+    const context = { id: hit.id, hit, before: null, after: null, room: state.room };
+    state.context = context;
+    ui.searchContext.replaceChildren();
+    ui.searchContext.hidden = false;
+    renderContext();
+    if (sendFrame({ type: "history", room_id: state.room, before: hit.id, limit: CONTEXT })) {
+      state.expected.push("context");
+    } else {
+      context.before = [];
+    }
+    const url = `/api/rooms/${encodeURIComponent(context.room)}/messages?after=${encodeURIComponent(hit.id)}&limit=${CONTEXT}`;
+    fetch(url, { cache: "no-store" })
+      .then((response) => (response.ok ? response.json() : { messages: [] }))
+      .catch(() => ({ messages: [] }))
+      .then((page) => {
+        if (state.context !== context) return;
+        context.after = Array.isArray(page.messages) ? page.messages : [];
+        renderContext();
+      });
+  }
+
+  function renderContext() {
+    const context = state.context;
+    if (!context) return;
+    const items = [];
+    for (const m of context.before ?? []) items.push(renderMessage(m, null));
+    const hit = renderMessage(context.hit, null);
+    hit.classList.add("hit");
+    items.push(hit);
+    for (const m of context.after ?? []) items.push(renderMessage(m, null));
+    ui.searchContext.dataset.complete = String(context.before !== null && context.after !== null);
+    ui.searchContext.replaceChildren(...items);
+  }
+
+  function closeSearch() {
+    state.search = null;
+    state.context = null;
+    ui.searchResults.hidden = true;
+    ui.searchList.replaceChildren();
+    ui.searchContext.replaceChildren();
+    ui.searchSummary.textContent = "";
+  }
+
+  // ---- activity chart ---------------------------------------------------------------------------------------
+
+  // Messages per hour of the last day, as bars in an inline SVG made with DOM calls.
+  async function loadActivity(room) {
+    let stats;
+    try {
+      const response = await fetch(`/api/rooms/${encodeURIComponent(room)}/stats?bucket=hour`, { cache: "no-store" });
+      // 503: no database (persistence off, or an outage): no chart rather than a chart of zeros.
+      if (!response.ok) return;
+      stats = await response.json();
+    } catch {
+      return;
+    }
+    if (state.room !== room || !Array.isArray(stats.buckets)) return;
+    drawActivity(stats.buckets, Number(stats.messages) || 0);
+  }
+
+  function drawActivity(buckets, total) {
+    const barWidth = 6;
+    const gap = 1;
+    const height = 32;
+    const peak = Math.max(1, ...buckets.map((b) => Number(b.messages) || 0));
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", String(buckets.length * (barWidth + gap)));
+    svg.setAttribute("height", String(height));
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", `${total} messages in the last 24 hours, by hour`);
+    buckets.forEach((bucket, i) => {
+      const count = Number(bucket.messages) || 0;
+      const barHeight = count === 0 ? 1 : Math.max(2, Math.round((count / peak) * height));
+      const rect = document.createElementNS(SVG, "rect");
+      rect.setAttribute("x", String(i * (barWidth + gap)));
+      rect.setAttribute("y", String(height - barHeight));
+      rect.setAttribute("width", String(barWidth));
+      rect.setAttribute("height", String(barHeight));
+      rect.dataset.count = String(count);
+      const title = document.createElementNS(SVG, "title");
+      const start = new Date(bucket.start);
+      const label = Number.isNaN(start.getTime()) ? "" : start.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      title.textContent = `${label}: ${count} message${count === 1 ? "" : "s"}`;
+      rect.append(title);
+      svg.append(rect);
+    });
+    for (const old of ui.activity.querySelectorAll("svg")) old.remove();
+    ui.activity.append(svg);
+    ui.activityCaption.textContent = `${total} message${total === 1 ? "" : "s"} in the last 24 h`;
+    ui.activity.hidden = false;
+  }
+
   // ---- user actions -----------------------------------------------------------------------------------------
 
   ui.joinForm.addEventListener("submit", (event) => {
@@ -621,6 +875,9 @@
     delete ui.log.dataset.loaded;
     setMembers(0, null);
     hideBanner();
+    closeSearch();
+    ui.searchQ.value = "";
+    ui.activity.hidden = true;
   }
 
   ui.composer.addEventListener("submit", (event) => {
@@ -654,6 +911,13 @@
   });
 
   ui.reconnect.addEventListener("click", () => connect());
+
+  ui.searchForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    startSearch(ui.searchQ.value);
+  });
+  ui.searchMore.addEventListener("click", () => requestSearchPage());
+  ui.searchClose.addEventListener("click", () => closeSearch());
 
   // The network is back: no reason to wait out the backoff.
   window.addEventListener("online", () => { if (state.retryTimer) connect(); });
