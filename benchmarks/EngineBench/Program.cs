@@ -1,6 +1,6 @@
 using EngineBench;
 
-// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|all]
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|search|search-insert|all]
 var mode = args.Length > 0 ? args[0] : "all";
 if (mode is "insert" or "all")
 {
@@ -16,4 +16,14 @@ if (mode is "probe")
 if (mode is "history" or "all")
 {
     await HistoryBenchmark.RunAsync();
+}
+
+if (mode is "search-insert")
+{
+    await SearchBenchmark.InsertCostAsync();
+}
+
+if (mode is "search")
+{
+    await SearchBenchmark.RunAsync();
 }
