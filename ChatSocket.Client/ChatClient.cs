@@ -59,6 +59,12 @@ public sealed partial class ChatClient : IAsyncDisposable
     /// <summary>Raised on the client's connection loop when <see cref="State"/> changes; keep handlers short.</summary>
     public event EventHandler<ChatConnectionStateChangedEventArgs>? StateChanged;
 
+    /// <summary>Raised (on the client's receive loop: keep handlers short) when a room's join or resume was refused
+    /// (<c>unavailable</c> while the server's database is down, <c>rate_limited</c>): the room's stream is missing
+    /// what was said after <see cref="ReplayIncompleteEventArgs.LastMessageId"/> until the retry it announces
+    /// succeeds, which then delivers those messages in order.</summary>
+    public event EventHandler<ReplayIncompleteEventArgs>? ReplayIncomplete;
+
     /// <summary>Completes when the client has stopped: successfully after <see cref="DisposeAsync"/>, faulted with a
     /// <see cref="ChatConnectionException"/> when the server closed with 1008 (or another code that forbids
     /// reconnecting), refused the upgrade for good, or the reconnect policy ran out of attempts.</summary>
@@ -246,6 +252,20 @@ public sealed partial class ChatClient : IAsyncDisposable
     }
 
     internal void OnHandlerFailed(Exception error) => ClientLog.HandlerFailed(_logger, error);
+
+    internal void RaiseReplayIncomplete(ReplayIncompleteEventArgs args)
+    {
+        try
+        {
+            ReplayIncomplete?.Invoke(this, args);
+        }
+#pragma warning disable CA1031 // An application handler's bug must not end the client's receive loop.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            OnHandlerFailed(ex);
+        }
+    }
 
     /// <summary>Called by a room's reader that drained a room that fell behind: fetch what was skipped.</summary>
     internal Task ResyncAsync(ChatRoom room, CancellationToken cancellationToken) =>

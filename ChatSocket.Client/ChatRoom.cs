@@ -60,10 +60,6 @@ public sealed class ChatRoom : IAsyncDisposable
         }
     }
 
-    /// <summary>Raised (on the client's receive loop: keep handlers short) when a (re)join was refused and the
-    /// stream is missing messages until a retry succeeds.</summary>
-    public event EventHandler<ReplayIncompleteEventArgs>? ReplayIncomplete;
-
     internal Task Joined => _joined.Task;
 
     /// <summary>
@@ -214,7 +210,7 @@ public sealed class ChatRoom : IAsyncDisposable
             lastId = _lastId;
         }
 
-        RaiseReplayIncomplete(new ReplayIncompleteEventArgs(RoomId, lastId, code, delay));
+        _client.RaiseReplayIncomplete(new ReplayIncompleteEventArgs(RoomId, lastId, code, delay));
         return delay;
     }
 
@@ -258,19 +254,5 @@ public sealed class ChatRoom : IAsyncDisposable
 
         _lastId = message.Id;
         return true;
-    }
-
-    private void RaiseReplayIncomplete(ReplayIncompleteEventArgs args)
-    {
-        try
-        {
-            ReplayIncomplete?.Invoke(this, args);
-        }
-#pragma warning disable CA1031 // An application handler's bug must not end the client's receive loop.
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            _client.OnHandlerFailed(ex);
-        }
     }
 }
