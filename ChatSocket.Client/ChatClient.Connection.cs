@@ -375,6 +375,10 @@ public sealed partial class ChatClient
         {
             // The connection is going: its receive loop reconnects, and the next connection joins again.
         }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Disposing: no more joins.
+        }
         finally
         {
             _writeLock.Release();

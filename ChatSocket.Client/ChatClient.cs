@@ -223,12 +223,14 @@ public sealed partial class ChatClient : IAsyncDisposable
         {
             try
             {
+                var closeSent = false;
                 await _writeLock.WaitAsync(timeout.Token);
                 try
                 {
                     if (_socket is { State: WebSocketState.Open } socket)
                     {
                         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token);
+                        closeSent = true;
                     }
                 }
                 finally
@@ -236,8 +238,11 @@ public sealed partial class ChatClient : IAsyncDisposable
                     _writeLock.Release();
                 }
 
-                // The receive loop ends when the server answers the close.
-                await _run.WaitAsync(timeout.Token);
+                if (closeSent)
+                {
+                    // The receive loop ends when the server answers the close.
+                    await _run.WaitAsync(timeout.Token);
+                }
             }
             catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
             {
@@ -248,7 +253,9 @@ public sealed partial class ChatClient : IAsyncDisposable
         await _stopping.CancelAsync();
         await _run;
         await _background.WhenAllAsync();
-        _stopping.Dispose();
+
+        // _stopping is not disposed: a room's reader may still ask for its token after this (it then finds the
+        // client stopped), and a CancellationTokenSource without a timer holds nothing that needs disposing.
     }
 
     internal void OnHandlerFailed(Exception error) => ClientLog.HandlerFailed(_logger, error);
