@@ -10,7 +10,20 @@ public sealed partial class ChatClient
 {
     private async Task<ClientWebSocket> OpenAsync(CancellationToken cancellationToken)
     {
-        var token = _options.AccessTokenProvider is { } provider ? await provider(cancellationToken) : null;
+        string? token = null;
+        if (_options.AccessTokenProvider is { } provider)
+        {
+            try
+            {
+                token = await provider(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The application's provider failed (an identity server down): a connection attempt that failed.
+                throw new ChatConnectionException("the AccessTokenProvider failed: " + ex.Message, innerException: ex);
+            }
+        }
+
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = _options.KeepAliveInterval;
         socket.Options.KeepAliveTimeout = _options.KeepAliveInterval;
@@ -110,6 +123,11 @@ public sealed partial class ChatClient
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Disposed.
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A bug in this loop must show in Completion, not pass for a clean disposal.
+            stopReason = ex;
         }
         finally
         {

@@ -217,7 +217,16 @@ public sealed class ChatRoom : IAsyncDisposable
     /// <summary>Ends the stream: normally (left, disposed) or with the client's stop reason.</summary>
     internal void Complete(Exception? error)
     {
-        _joined.TrySetException(error ?? new ObjectDisposedException(nameof(ChatRoom), "the room was left before the server answered the join"));
+        // Cancelled rather than faulted when left: nobody may be waiting, and a faulted task nobody observes is noise.
+        if (error is null)
+        {
+            _joined.TrySetCanceled();
+        }
+        else
+        {
+            _joined.TrySetException(error);
+        }
+
         _buffer.Writer.TryComplete(error);
     }
 
