@@ -28,12 +28,7 @@ public sealed class StatsApiTests
     [OneTimeTearDown]
     public async Task Stop() => await _server.DisposeAsync();
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
-    {
-        using var http = _server.CreateHttpClient();
-        using var response = await http.GetAsync(path).WaitAsync(ChatServer.Deadline);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) => HttpAnswer.GetAsync(_server, path);
 
     private static string Range(DateTime from, DateTime to) => $"from={from:yyyy-MM-ddTHH:mm:ssZ}&to={to:yyyy-MM-ddTHH:mm:ssZ}";
 

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using ChatSocket.Tests.Support;
 using MongoDB.Driver;
 
 namespace ChatSocket.Tests.EmbeddedMongo;
@@ -22,29 +23,6 @@ public sealed class ExplainTests
     private static Task<BsonDocument> ExplainAsync(IMongoCollection<BsonDocument> collection, BsonDocument command) =>
         collection.Database.RunCommandAsync<BsonDocument>(new BsonDocument { { "explain", command }, { "verbosity", "queryPlanner" } }).WaitAsync(Deadline);
 
-    private static IEnumerable<BsonDocument> Stages(BsonValue value)
-    {
-        if (value is BsonDocument document)
-        {
-            if (document.TryGetValue("stage", out var stage) && stage.IsString)
-            {
-                yield return document;
-            }
-
-            foreach (var child in document.Values.SelectMany(Stages))
-            {
-                yield return child;
-            }
-        }
-        else if (value is BsonArray array)
-        {
-            foreach (var child in array.SelectMany(Stages))
-            {
-                yield return child;
-            }
-        }
-    }
-
     [Test]
     public async Task A_room_scoped_find_uses_the_room_index()
     {
@@ -57,7 +35,7 @@ public sealed class ExplainTests
             { "limit", 5 },
         });
 
-        var scans = Stages(explain["queryPlanner"]).ToList();
+        var scans = ExplainPlan.Stages(explain["queryPlanner"]).ToList();
         Assert.That(scans.Exists(s => s["stage"] == "IXSCAN" && s["indexName"] == "room_id_1__id_-1"), Is.True, explain.ToJson());
         Assert.That(scans.Exists(s => s["stage"] == "COLLSCAN"), Is.False);
     }
@@ -72,7 +50,7 @@ public sealed class ExplainTests
             { "filter", new BsonDocument("sender", "s3") },
         });
 
-        Assert.That(Stages(explain["queryPlanner"]).Any(s => s["stage"] == "COLLSCAN"), Is.True, explain.ToJson());
+        Assert.That(ExplainPlan.Stages(explain["queryPlanner"]).Any(s => s["stage"] == "COLLSCAN"), Is.True, explain.ToJson());
     }
 
     [Test]
@@ -86,7 +64,7 @@ public sealed class ExplainTests
             { "cursor", new BsonDocument() },
         });
 
-        var stages = Stages(explain).ToList();
+        var stages = ExplainPlan.Stages(explain).ToList();
         Assert.That(stages.Exists(s => s["stage"] == "IXSCAN" && s["indexName"] == "room_id_1_content_text"), Is.True, explain.ToJson());
         Assert.That(stages.Exists(s => s["stage"] == "COLLSCAN"), Is.False);
     }

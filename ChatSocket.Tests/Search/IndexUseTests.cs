@@ -30,7 +30,7 @@ public sealed class IndexUseTests
     private async Task<List<BsonDocument>> PlanAsync(BsonDocument[] pipeline)
     {
         var explain = await ServerDatabase.ExplainAsync(_server, pipeline);
-        var stages = ServerDatabase.Stages(explain).ToList();
+        var stages = ExplainPlan.Stages(explain).ToList();
         Assert.That(stages, Is.Not.Empty, explain.ToJson());
         Assert.That(stages.Select(s => s["stage"].AsString), Has.None.EqualTo("COLLSCAN"), explain.ToJson());
         return stages;

@@ -31,13 +31,7 @@ public sealed class SearchApiTests
     [OneTimeTearDown]
     public async Task Stop() => await _server.DisposeAsync();
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path)
-    {
-        using var http = _server.CreateHttpClient();
-        using var response = await http.GetAsync(path).WaitAsync(ChatServer.Deadline);
-        var body = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonDocument.Parse(body).RootElement.Clone());
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) => HttpAnswer.GetAsync(_server, path);
 
     private static string[] Contents(JsonElement page) =>
         [.. page.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("content").GetString()!)];

@@ -1,3 +1,4 @@
+using ChatSocket.Tests.Persistence;
 using ChatSocket.Tests.Support;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -7,8 +8,7 @@ namespace ChatSocket.Tests.Search;
 /// <summary>A test server's <c>messages</c> collection, seeded and explained through the driver.</summary>
 internal static class ServerDatabase
 {
-    public static IMongoCollection<BsonDocument> Messages(ChatServer server) =>
-        TestStore.Client.GetDatabase(server.DatabaseName).GetCollection<BsonDocument>("messages");
+    public static IMongoCollection<BsonDocument> Messages(ChatServer server) => StoredMessages.Of(server);
 
     /// <summary>Waits until the server has created its indexes (readiness says so), so that $text can run.</summary>
     public static async Task WaitForIndexesAsync(ChatServer server)
@@ -36,28 +36,4 @@ internal static class ServerDatabase
             { "explain", new BsonDocument { { "aggregate", "messages" }, { "pipeline", new BsonArray(pipeline) }, { "cursor", new BsonDocument() } } },
             { "verbosity", "queryPlanner" },
         }).WaitAsync(ChatServer.Deadline);
-
-    /// <summary>Every plan stage anywhere in an explain answer (mongod nests them differently for find and aggregate).</summary>
-    public static IEnumerable<BsonDocument> Stages(BsonValue value)
-    {
-        if (value is BsonDocument document)
-        {
-            if (document.TryGetValue("stage", out var stage) && stage.IsString)
-            {
-                yield return document;
-            }
-
-            foreach (var child in document.Values.SelectMany(Stages))
-            {
-                yield return child;
-            }
-        }
-        else if (value is BsonArray array)
-        {
-            foreach (var child in array.SelectMany(Stages))
-            {
-                yield return child;
-            }
-        }
-    }
 }

@@ -713,28 +713,18 @@
     updateSearchMore();
   }
 
+  // A result is the message as the log shows it (links aside), its content with the matches marked, in a button.
   function renderResult(hit, terms) {
+    const message = renderMessage(hit, null);
+    const content = message.querySelector(".content");
+    content.replaceChildren();
+    appendHighlighted(content, String(hit.content ?? ""), terms);
     const li = document.createElement("li");
     li.className = "result";
     li.dataset.id = hit.id;
     const button = document.createElement("button");
     button.type = "button";
-    const meta = document.createElement("span");
-    meta.className = "meta";
-    const sender = document.createElement("span");
-    sender.className = "sender";
-    sender.textContent = String(hit.sender ?? "?");
-    const time = document.createElement("time");
-    const when = new Date(hit.timestamp);
-    if (!Number.isNaN(when.getTime())) {
-      time.dateTime = when.toISOString();
-      time.textContent = when.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-    }
-    meta.append(sender, time);
-    const content = document.createElement("span");
-    content.className = "content";
-    appendHighlighted(content, String(hit.content ?? ""), terms);
-    button.append(meta, content);
+    button.append(...message.childNodes);
     button.addEventListener("click", () => openContext(hit, li));
     li.append(button);
     return li;
