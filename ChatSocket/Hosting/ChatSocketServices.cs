@@ -45,6 +45,7 @@ internal static class ChatSocketServices
         services.AddSingleton<MessageAcceptor>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddHostedService<KeepAliveService>();
+        services.AddHostedService<ShutdownReport>();
         return services;
     }
 
