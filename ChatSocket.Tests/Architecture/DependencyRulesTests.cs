@@ -13,8 +13,9 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
-        ["Operations"] = ["Health", "Persistence"],
+        ["Hosting"] = ["Backplane", "Operations", "Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Operations"] = ["Health", "Persistence", "Backplane"],
+        ["Backplane"] = ["Rooms", "Messages"],
         ["Health"] = [],
         ["Connections"] = ["Chat", "Rooms", "Protocol", "WebSockets"],
         ["Chat"] = ["Rooms", "History", "Persistence", "Protocol", "Messages"],
