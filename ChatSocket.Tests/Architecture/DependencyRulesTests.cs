@@ -100,6 +100,15 @@ public sealed class DependencyRulesTests
     }
 
     [Test]
+    public void Only_the_backplane_sees_Redis()
+    {
+        var graph = Graph;
+
+        Assert.That(graph.Mentions("Backplane", "StackExchange.Redis"), Is.True, "the graph reader misses the backplane");
+        Assert.That(graph.Folders.Where(f => f != "Backplane" && graph.Mentions(f, "StackExchange.Redis")), Is.Empty);
+    }
+
+    [Test]
     public void Nothing_in_the_server_references_the_load_tool()
     {
         var graph = Graph;
