@@ -104,6 +104,11 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
             session.SendError(Unavailable(reference));
             return;
         }
+        catch (BackplaneUnavailableException)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Unavailable, "the backplane is unreachable; join again", reference));
+            return;
+        }
 
         if (status == JoinStatus.ServerRoomLimit)
         {
@@ -184,6 +189,9 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
                 break;
             case AcceptStatus.Unavailable:
                 session.SendError(new ProtocolError(ErrorCodes.Unavailable, "the database could not confirm that this client_msg_id is new; nothing was sent; send again later", reference));
+                break;
+            case AcceptStatus.BackplaneUnavailable:
+                session.SendError(new ProtocolError(ErrorCodes.Unavailable, "the backplane is unreachable; send again", reference));
                 break;
         }
     }

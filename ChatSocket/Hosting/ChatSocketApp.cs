@@ -1,3 +1,4 @@
+using ChatSocket.Backplane;
 using ChatSocket.Connections;
 using ChatSocket.Health;
 using ChatSocket.History;
@@ -30,6 +31,7 @@ public static class ChatSocketApp
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
 
+        builder.Services.AddChatBackplane(builder.Configuration);
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
@@ -57,6 +59,7 @@ public static class ChatSocketApp
             (MongoOptions.Section, typeof(MongoOptions)),
             (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
             (MetricsOptions.Section, typeof(MetricsOptions)),
+            (BackplaneOptions.Section, typeof(BackplaneOptions)),
         ];
         foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
         {
