@@ -35,6 +35,7 @@ public static class ChatSocketApp
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
+        builder.Services.AddChatApiReference();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(logGate.Open);
@@ -46,6 +47,7 @@ public static class ChatSocketApp
         app.MapRoomsApi();
         app.MapHistoryApi();
         app.MapChatHealth();
+        app.MapChatApiReference();
         return app;
     }
 
