@@ -13,8 +13,9 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Search", "Analytics", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
-        ["Operations"] = ["Health", "Persistence"],
+        ["Hosting"] = ["Backplane", "Operations", "Connections", "Chat", "Rooms", "History", "Search", "Analytics", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Operations"] = ["Health", "Persistence", "Backplane"],
+        ["Backplane"] = ["Rooms", "Messages"],
         ["Health"] = [],
         ["Connections"] = ["Chat", "Rooms", "Protocol", "WebSockets"],
         ["Chat"] = ["Rooms", "History", "Search", "Persistence", "Protocol", "Messages"],
@@ -98,6 +99,15 @@ public sealed class DependencyRulesTests
         var others = graph.Folders.Where(f => f != "Persistence" && graph.Mentions(f, "MongoDB.Driver"));
 
         Assert.That(others, Is.Empty, "folders above persistence must see ArchiveUnavailableException, not the driver");
+    }
+
+    [Test]
+    public void Only_the_backplane_sees_Redis()
+    {
+        var graph = Graph;
+
+        Assert.That(graph.Mentions("Backplane", "StackExchange.Redis"), Is.True, "the graph reader misses the backplane");
+        Assert.That(graph.Folders.Where(f => f != "Backplane" && graph.Mentions(f, "StackExchange.Redis")), Is.Empty);
     }
 
     [Test]

@@ -23,4 +23,7 @@ internal enum AcceptStatus
     /// <summary>The database could not be asked whether the <c>client_msg_id</c> is used: neither broadcast nor
     /// stored; the client may send again later.</summary>
     Unavailable,
+
+    /// <summary>The backplane (Redis) could not be reached: nothing was published; the client may send again.</summary>
+    BackplaneUnavailable,
 }

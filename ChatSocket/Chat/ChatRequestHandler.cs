@@ -13,8 +13,8 @@ namespace ChatSocket.Chat;
 /// <summary>
 /// The application layer: what a client's request means. It takes the text frames of protocol v1 from a connection
 /// and parses, rate-limits and checks them, then joins, leaves, sends (through <see cref="MessageAcceptor"/>), pages
-/// history, searches a room's stored messages or answers a ping. Every refusal, including the database being unavailable, is an <c>error</c> frame and
-/// the connection stays usable.
+/// history, searches a room's stored messages or answers a ping. Every refusal, including the database being
+/// unavailable, is an <c>error</c> frame and the connection stays usable.
 /// </summary>
 internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acceptor, IMessageHistory history, RoomSearch search, IOptions<ChatOptions> options)
 {
@@ -108,6 +108,11 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
             session.SendError(Unavailable(reference));
             return;
         }
+        catch (BackplaneUnavailableException)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Unavailable, "the backplane is unreachable; join again", reference));
+            return;
+        }
 
         if (status == JoinStatus.ServerRoomLimit)
         {
@@ -188,6 +193,9 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
                 break;
             case AcceptStatus.Unavailable:
                 session.SendError(new ProtocolError(ErrorCodes.Unavailable, "the database could not confirm that this client_msg_id is new; nothing was sent; send again later", reference));
+                break;
+            case AcceptStatus.BackplaneUnavailable:
+                session.SendError(new ProtocolError(ErrorCodes.Unavailable, "the backplane is unreachable; send again", reference));
                 break;
         }
     }

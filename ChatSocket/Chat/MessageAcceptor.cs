@@ -64,12 +64,21 @@ internal sealed class MessageAcceptor(
                 }
             }
 
-            var result = room.TryPublish(sender.Client, content, clientMsgId, sender, checkedAt);
+            var result = await room.PublishAsync(sender.Client, content, clientMsgId, sender, checkedAt, cancellationToken);
             switch (result.Status)
             {
                 case PublishStatus.Published:
                     metrics.MessageAccepted();
-                    return new AcceptResult(AcceptStatus.Accepted, result.Message!.Message);
+                    return new AcceptResult(AcceptStatus.Accepted, result.Accepted);
+                case PublishStatus.BackplaneUnavailable:
+                    return new AcceptResult(AcceptStatus.BackplaneUnavailable, null);
+                case PublishStatus.OtherNodesOriginal:
+                    if (await AdoptAsync(sender, result.Message!, checkDeadline, cancellationToken) is { } adopted)
+                    {
+                        return adopted;
+                    }
+
+                    break;
                 case PublishStatus.Resend:
                     // Acked with the original's id once that is durable (at once if it already is).
                     sink.AckWhenStored(result.Message!, sender);
@@ -91,6 +100,39 @@ internal sealed class MessageAcceptor(
                 return new AcceptResult(AcceptStatus.Overloaded, null);
             }
         }
+    }
+
+    /// <summary>
+    /// A resend of a message another node accepted (its sender's node may have died before storing it): acked with
+    /// the original's id once it is stored. If the database does not have it yet, this node stores it under the same
+    /// id; should its own node store it too, the second insert meets a duplicate of itself, which counts as stored.
+    /// Null when the queue is full (the caller waits for room and tries again).
+    /// </summary>
+    private async Task<AcceptResult?> AdoptAsync(ChatSession sender, PendingMessage original, DateTime checkDeadline, CancellationToken cancellationToken)
+    {
+        ChatMessage? stored;
+        try
+        {
+            stored = await FindStoredAsync(original.Message.RoomId, sender.User, original.Message.ClientMsgId!, checkDeadline, cancellationToken);
+        }
+        catch (ArchiveUnavailableException)
+        {
+            return new AcceptResult(AcceptStatus.Unavailable, null);
+        }
+
+        if (stored is not null)
+        {
+            return StoredOriginal(sender, stored, original.Message.Content);
+        }
+
+        var adopted = new PendingMessage(original.Message);
+        if (!sink.TryAdd(adopted))
+        {
+            return null;
+        }
+
+        sink.AckWhenStored(adopted, sender);
+        return new AcceptResult(AcceptStatus.Resend, original.Message);
     }
 
     // The database's answer, or ArchiveUnavailableException past the deadline.

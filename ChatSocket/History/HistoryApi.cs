@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using ChatSocket.Messages;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
@@ -17,15 +18,20 @@ internal static class HistoryApi
     /// </summary>
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/rooms/{room_id}/messages", GetMessagesAsync);
+        endpoints.MapGet("/api/rooms/{room_id}/messages", GetMessagesAsync)
+            .WithName("GetRoomMessages")
+            .WithTags("History")
+            .WithSummary("Stored history of a room, oldest first")
+            .WithDescription("The newest messages; with `before`, those older than an id (paging back); with `after`, those newer than an id (catching up); with both, those between. `limit` is 1 to Chat:MaxHistory (default Chat:DefaultHistory).")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
     private static async Task<Results<Ok<MessagePage>, ValidationProblem, ProblemHttpResult>> GetMessagesAsync(
-        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "room_id")] string roomId,
-        string? before,
-        string? after,
-        string? limit,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "room_id"), Description("The room: ^[A-Za-z0-9_.:-]{1,64}$")] string roomId,
+        [Description("A message id (24 hex digits): only messages older than it")] string? before,
+        [Description("A message id (24 hex digits): only messages newer than it")] string? after,
+        [Description("How many messages, 1 to Chat:MaxHistory (default Chat:DefaultHistory)")] string? limit,
         IMessageHistory history,
         IOptions<ChatOptions> options,
         CancellationToken cancellationToken)

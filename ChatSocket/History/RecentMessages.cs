@@ -54,6 +54,19 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
         }
     }
 
+    /// <summary>Drops a room's ring when all of it is stored (it may have missed messages published while this node
+    /// did not listen to the room); a ring still holding unstored messages stays. The next reader gets a new ring.</summary>
+    public void Forget(string roomId)
+    {
+        lock (_createGate)
+        {
+            if (_rings.TryGetValue(roomId, out var ring) && ring.TryRetire())
+            {
+                _rings.TryRemove(new KeyValuePair<string, MessageRing>(roomId, ring));
+            }
+        }
+    }
+
     /// <summary>The ring of a room, if it has one.</summary>
     public MessageRing? Find(string roomId) => _rings.GetValueOrDefault(roomId);
 

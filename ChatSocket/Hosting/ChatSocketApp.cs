@@ -1,3 +1,4 @@
+using ChatSocket.Backplane;
 using ChatSocket.Connections;
 using ChatSocket.Health;
 using ChatSocket.History;
@@ -32,9 +33,11 @@ public static class ChatSocketApp
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
 
+        builder.Services.AddChatBackplane(builder.Configuration);
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
+        builder.Services.AddChatApiReference();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(logGate.Open);
@@ -48,6 +51,7 @@ public static class ChatSocketApp
         app.MapSearchApi();
         app.MapStatsApi();
         app.MapChatHealth();
+        app.MapChatApiReference();
         return app;
     }
 
@@ -61,6 +65,7 @@ public static class ChatSocketApp
             (MongoOptions.Section, typeof(MongoOptions)),
             (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
             (MetricsOptions.Section, typeof(MetricsOptions)),
+            (BackplaneOptions.Section, typeof(BackplaneOptions)),
             (SearchOptions.Section, typeof(SearchOptions)),
             (AnalyticsOptions.Section, typeof(AnalyticsOptions)),
         ];

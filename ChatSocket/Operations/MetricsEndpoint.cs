@@ -1,3 +1,4 @@
+using ChatSocket.Backplane;
 using ChatSocket.Health;
 using ChatSocket.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -47,7 +48,7 @@ internal static class MetricsEndpoint
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("chatsocket"))
             .WithMetrics(metrics => metrics
-                .AddMeter(ChatMetrics.MeterName, PersistenceMetrics.MeterName, ReadinessMetrics.MeterName)
+                .AddMeter(ChatMetrics.MeterName, PersistenceMetrics.MeterName, ReadinessMetrics.MeterName, BackplaneMetrics.MeterName)
                 .AddMeter(FrameworkMeters)
                 .AddPrometheusExporter(exporter =>
                 {

@@ -9,6 +9,10 @@ internal interface IMessageSink
     /// <summary>Takes the message without waiting; false when it is full (the message was not taken).</summary>
     bool TryAdd(PendingMessage message);
 
+    /// <summary>True when <see cref="TryAdd"/> would take a message now (a message published to other nodes must
+    /// find room once it is out).</summary>
+    bool HasRoom { get; }
+
     /// <summary>Waits until there may be room, at most <paramref name="timeout"/>; false on timeout or shutdown.</summary>
     Task<bool> WaitForRoomAsync(TimeSpan timeout, CancellationToken cancellationToken);
 

@@ -10,9 +10,11 @@ namespace ChatSocket.Persistence;
 internal sealed class MessageQueue : IMessageSink
 {
     private readonly Channel<PendingMessage> _channel;
+    private readonly int _capacity;
 
     public MessageQueue(IOptions<PersistenceOptions> options)
     {
+        _capacity = options.Value.QueueCapacity;
         _channel = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(options.Value.QueueCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
@@ -23,6 +25,8 @@ internal sealed class MessageQueue : IMessageSink
 
     /// <summary>Messages waiting for the writer.</summary>
     public int Count => _channel.Reader.Count;
+
+    public bool HasRoom => _channel.Reader.Count < _capacity;
 
     public ChannelReader<PendingMessage> Reader => _channel.Reader;
 

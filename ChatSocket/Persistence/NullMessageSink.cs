@@ -10,6 +10,8 @@ internal sealed class NullMessageSink : IMessageSink
         return true;
     }
 
+    public bool HasRoom => true;
+
     public Task<bool> WaitForRoomAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.FromResult(true);
 
     public void AckWhenStored(PendingMessage message, IAckTarget target)

@@ -15,6 +15,19 @@ internal sealed class PendingMessage(ChatMessage message)
 
     public ChatMessage Message { get; } = message;
 
+    /// <summary>True for a message another node accepted (through the backplane): that node stores it, so this one
+    /// treats it as settled; a resend of it here must still ask the database (<see cref="ForAnotherNode"/>).</summary>
+    public bool IsOtherNodes { get; private init; }
+
+    /// <summary>A message another node accepted and stores: settled here at once, so a ring may evict it like a
+    /// stored one.</summary>
+    public static PendingMessage ForAnotherNode(ChatMessage message)
+    {
+        var pending = new PendingMessage(message) { IsOtherNodes = true };
+        pending.Complete(new InsertOutcome(true, message.Id, null));
+        return pending;
+    }
+
     /// <summary>True once the writer has finished with it, stored or refused for good.</summary>
     public bool IsCompleted
     {

@@ -59,8 +59,9 @@ internal static class ServerFrames
         w.WriteString("room_id"u8, roomId);
     });
 
-    /// <summary>A <c>history</c> frame: messages oldest first.</summary>
-    public static byte[] History(string roomId, HistoryPage page) => Encode((roomId, page), static (w, s) =>
+    /// <summary>A <c>history</c> frame: messages oldest first. A resume's (<paramref name="recovered"/> not null) says
+    /// whether the replay is complete.</summary>
+    public static byte[] History(string roomId, HistoryPage page, bool? recovered = null) => Encode((roomId, page, recovered), static (w, s) =>
     {
         w.WriteString("type"u8, "history"u8);
         w.WriteString("room_id"u8, s.roomId);
@@ -74,6 +75,10 @@ internal static class ServerFrames
 
         w.WriteEndArray();
         w.WriteBoolean("has_more"u8, s.page.HasMore);
+        if (s.recovered is { } recovered)
+        {
+            w.WriteBoolean("recovered"u8, recovered);
+        }
     });
 
     /// <summary>A <c>search_results</c> frame: results best match first, each a message object with its <c>score</c>.</summary>

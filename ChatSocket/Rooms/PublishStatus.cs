@@ -18,4 +18,11 @@ internal enum PublishStatus
 
     /// <summary>The persistence queue is full: nothing happened.</summary>
     QueueFull,
+
+    /// <summary>The sender's <c>client_msg_id</c> belongs to a message another node accepted (the original is in the
+    /// result): only the database can say whether it is stored yet.</summary>
+    OtherNodesOriginal,
+
+    /// <summary>The backplane could not be reached: nothing was published.</summary>
+    BackplaneUnavailable,
 }

@@ -11,13 +11,24 @@ namespace ChatSocket.Rooms;
 /// order by every member: joins with their history snapshot, leaves, and published messages, whose ids are assigned
 /// under it. Fan-out only appends the shared frame to each member's bounded queue.
 /// </summary>
-internal sealed class Room(string id, RecentMessages recent, MessageHistory history, IMessageSink sink, Action<Room> removeWhenEmpty)
+/// <para>With a backplane (<see cref="IRoomBackplane.IsEnabled"/>) the backplane issues the ids instead, and every
+/// message, this node's own included, enters the ring and reaches the members only when the backplane delivers it
+/// (<see cref="OnPublished"/>): one order on every node, each message once.</para>
+internal sealed class Room(string id, RecentMessages recent, MessageHistory history, IMessageSink sink, IRoomBackplane backplane, Action<Room> removeWhenEmpty)
+    : IBackplaneRoom
 {
+    // Own messages between the script's reply and their delivery; more than this (a subscription that stopped
+    // delivering) and the settled ones are acked without waiting for their delivery.
+    private const int MaxOwnInFlight = 4096;
+
     private readonly Lock _gate = new();
+    private readonly Dictionary<ObjectId, OwnMessage> _own = [];
     private IRoomMember[] _members = [];
     private bool _removed;
     private DateTime _lastTimestamp;
     private ObjectId _lastId = ObjectId.Empty;
+    private Task? _subscribing;
+    private IDisposable? _subscription;
 
     public string Id { get; } = id;
 
@@ -52,7 +63,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             }
 
             connection.Send(ServerFrames.Joined(Id, _members.Length, DistinctUsersLocked()));
-            connection.Send(ServerFrames.History(Id, page));
+            connection.Send(ServerFrames.History(Id, page, recovered: request.Since is null ? null : !page.HasMore));
             if (isNew)
             {
                 BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: true, _members.Length), except: connection);
@@ -94,8 +105,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             if (_members.Length == 0)
             {
                 // Removed under the lock so that a concurrent join sees _removed and retries on a fresh room.
-                _removed = true;
-                removeWhenEmpty(this);
+                RemoveLocked();
             }
             else
             {
@@ -103,6 +113,229 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             }
 
             return true;
+        }
+    }
+
+    private void RemoveLocked()
+    {
+        _removed = true;
+        removeWhenEmpty(this);
+
+        // The node listens only for rooms it has members in. Unsubscribing queues the command and returns.
+        if (backplane.IsEnabled)
+        {
+            _subscription?.Dispose();
+            _subscription = null;
+
+            // Unheard from now on, the ring would serve stale history: it goes once all of it is stored.
+            recent.Forget(Id);
+        }
+    }
+
+    /// <summary>
+    /// With a backplane: returns once the room's channel is subscribed and the messages published before are in the
+    /// ring, so a join's history and the live stream that follows it meet without a gap. Joins of one room share one
+    /// subscription; a failed one is tried again by the next join. Throws <see cref="BackplaneUnavailableException"/>.
+    /// </summary>
+    public Task EnsureSubscribedAsync(CancellationToken cancellationToken)
+    {
+        if (!backplane.IsEnabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task subscribing;
+        lock (_gate)
+        {
+            if (_removed)
+            {
+                // The join sees the removal and retries on a new room.
+                return Task.CompletedTask;
+            }
+
+            if (_subscribing is null || _subscribing.IsFaulted || _subscribing.IsCanceled)
+            {
+                _subscribing = SubscribeAsync();
+            }
+
+            subscribing = _subscribing;
+        }
+
+        return subscribing.WaitAsync(cancellationToken);
+    }
+
+    // Not cancelled by one joiner: others may wait for it too; the backplane bounds it with its own timeout.
+    private async Task SubscribeAsync()
+    {
+        var subscription = await backplane.SubscribeAsync(Id, this, CancellationToken.None);
+        lock (_gate)
+        {
+            if (!_removed)
+            {
+                _subscription = subscription;
+                return;
+            }
+        }
+
+        subscription.Dispose();
+    }
+
+    /// <summary>The recent messages the backplane holds: those newer than the ring's newest go into the ring and to the
+    /// members (none yet when the room subscribes; after a reconnect, what the members missed meanwhile).</summary>
+    public void CatchUp(IReadOnlyList<BackplaneDelivery> published)
+    {
+        var wakeups = new List<SendLoopWakeups>();
+        try
+        {
+            lock (_gate)
+            {
+                var ring = published.Count > 0 ? recent.RingOf(Id) : null;
+                if (ring is not null && ring.NewestId != ObjectId.Empty && published[0].Message.Id > ring.NewestId)
+                {
+                    // The backplane's recent messages do not reach back to the ring's newest: messages published while
+                    // this node did not listen may be missing from the ring. A settled ring is dropped (the archive has
+                    // all of it); one still holding unstored messages of this node stays (docs/SCALING.md).
+                    recent.Forget(Id);
+                }
+
+                foreach (var delivery in published)
+                {
+                    if (DeliverLocked(delivery, broadcast: _members.Length > 0) is { } delivered)
+                    {
+                        wakeups.Add(delivered);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            // Idle send loops are woken after the lock, as for a live message.
+            foreach (var delivered in wakeups)
+            {
+                delivered.Schedule();
+            }
+        }
+    }
+
+    /// <summary>One message the backplane delivered: into the ring and to every member, in id order.</summary>
+    public void OnPublished(BackplaneDelivery delivery)
+    {
+        SendLoopWakeups? wakeups = null;
+        try
+        {
+            lock (_gate)
+            {
+                if (!_removed)
+                {
+                    wakeups = DeliverLocked(delivery, broadcast: true);
+                }
+            }
+        }
+        finally
+        {
+            wakeups?.Schedule();
+        }
+    }
+
+    private SendLoopWakeups? DeliverLocked(BackplaneDelivery delivery, bool broadcast)
+    {
+        var message = delivery.Message;
+        var ring = recent.RingOf(Id);
+        if (message.Id <= ring.NewestId)
+        {
+            // Already here: the catch-up and the live stream overlap by a few messages.
+            return null;
+        }
+
+        OwnMessage? own = null;
+        var pending = delivery.FromThisNode ? (own = OwnLocked(message)).Pending : PendingMessage.ForAnotherNode(message);
+        while (!ring.Append(pending))
+        {
+            ring = recent.RingOf(Id);
+        }
+
+        SendLoopWakeups? wakeups = null;
+        if (broadcast)
+        {
+            var frame = ServerFrames.Message(message);
+            wakeups = new SendLoopWakeups(_members.Length);
+            foreach (var member in _members)
+            {
+                if (member.SendDeferred(frame))
+                {
+                    wakeups.Add(member);
+                }
+            }
+        }
+
+        if (own is not null)
+        {
+            own.Delivered = true;
+            if (own.AckTo is { } ackTo)
+            {
+                _own.Remove(message.Id);
+                sink.AckWhenStored(own.Pending, ackTo);
+            }
+        }
+
+        return wakeups;
+    }
+
+    /// <summary>
+    /// The backplane issued and published this node's message: it goes to the sink now (if its delivery has not
+    /// already put it there), and the sender is acked once it is stored and delivered here.
+    /// </summary>
+    public void AcceptedByBackplane(ChatMessage message, IAckTarget ackTo)
+    {
+        lock (_gate)
+        {
+            var own = OwnLocked(message);
+            if (own.Delivered)
+            {
+                _own.Remove(message.Id);
+                sink.AckWhenStored(own.Pending, ackTo);
+            }
+            else
+            {
+                own.AckTo = ackTo;
+            }
+        }
+    }
+
+    // The one PendingMessage of an own message, created and handed to the sink by whichever event comes first.
+    private OwnMessage OwnLocked(ChatMessage message)
+    {
+        if (_own.TryGetValue(message.Id, out var own))
+        {
+            return own;
+        }
+
+        if (_own.Count >= MaxOwnInFlight)
+        {
+            ForgetSettledOwnLocked();
+        }
+
+        own = new OwnMessage(new PendingMessage(message));
+        if (!sink.TryAdd(own.Pending))
+        {
+            // Published already (the sender waited for room first, so this is a race with other senders): it cannot
+            // be stored; the sender hears store_failed, and the ring may let it go.
+            own.Pending.Complete(new InsertOutcome(false, message.Id, "the persistence queue was full when the message was published"));
+        }
+
+        _own[message.Id] = own;
+        return own;
+    }
+
+    private void ForgetSettledOwnLocked()
+    {
+        foreach (var (messageId, own) in _own.Where(pair => pair.Value.Pending.IsCompleted).ToList())
+        {
+            _own.Remove(messageId);
+            if (own.AckTo is { } ackTo)
+            {
+                sink.AckWhenStored(own.Pending, ackTo);
+            }
         }
     }
 
@@ -114,8 +347,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         {
             if (!_removed && _members.Length == 0)
             {
-                _removed = true;
-                removeWhenEmpty(this);
+                RemoveLocked();
             }
         }
     }
@@ -146,20 +378,75 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         }
     }
 
+    /// <summary>
+    /// Publishes a message: <see cref="TryPublish"/> on a single node; with a backplane, the same
+    /// <c>client_msg_id</c> checks, then the backplane issues the id and publishes it, and the message reaches the
+    /// members when it is delivered back (<see cref="OnPublished"/>). A message of another node found by its
+    /// <c>client_msg_id</c> is <see cref="PublishStatus.OtherNodesOriginal"/>: only the database knows if it is stored.
+    /// </summary>
+    public async ValueTask<PublishResult> PublishAsync(IRoomMember sender, string content, string? clientMsgId, IAckTarget ackTo, ClientMsgIdWatermark? checkedAt, CancellationToken cancellationToken)
+    {
+        if (!backplane.IsEnabled)
+        {
+            return TryPublish(sender, content, clientMsgId, ackTo, checkedAt);
+        }
+
+        ObjectId floor;
+        lock (_gate)
+        {
+            var ring = recent.RingOf(Id);
+            if (CheckClientMsgIdLocked(ring, sender, content, clientMsgId, checkedAt) is { } known)
+            {
+                return known.Message is { IsOtherNodes: true } && known.Status == PublishStatus.Resend
+                    ? known with { Status = PublishStatus.OtherNodesOriginal }
+                    : known;
+            }
+
+            floor = ring.NewestId;
+        }
+
+        // A published message must find room in the queue: wait for it before, not after.
+        if (!sink.HasRoom)
+        {
+            return new PublishResult(PublishStatus.QueueFull, null);
+        }
+
+        ChatMessage issued;
+        try
+        {
+            issued = await backplane.PublishAsync(Id, sender.User, content, clientMsgId, floor, cancellationToken);
+        }
+        catch (BackplaneUnavailableException)
+        {
+            return new PublishResult(PublishStatus.BackplaneUnavailable, null);
+        }
+
+        AcceptedByBackplane(issued, ackTo);
+        return new PublishResult(PublishStatus.Published, null, issued);
+    }
+
+    // The original when the sender already used this client_msg_id, or Recheck; null when it is new.
+    private static PublishResult? CheckClientMsgIdLocked(MessageRing ring, IRoomMember sender, string content, string? clientMsgId, ClientMsgIdWatermark? checkedAt)
+    {
+        if (clientMsgId is null)
+        {
+            return null;
+        }
+
+        if (ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
+        {
+            return new PublishResult(original.Message.Content == content ? PublishStatus.Resend : PublishStatus.Conflict, original);
+        }
+
+        return checkedAt is { } watermark && !ring.StillHoldsEverythingSince(watermark) ? new PublishResult(PublishStatus.Recheck, null) : null;
+    }
+
     private PublishResult PublishLocked(IRoomMember sender, string content, string? clientMsgId, IAckTarget ackTo, ClientMsgIdWatermark? checkedAt, ref SendLoopWakeups? wakeups)
     {
         var ring = recent.RingOf(Id);
-        if (clientMsgId is not null)
+        if (CheckClientMsgIdLocked(ring, sender, content, clientMsgId, checkedAt) is { } known)
         {
-            if (ring.FindByClientMsgId(sender.User, clientMsgId) is { } original)
-            {
-                return new PublishResult(original.Message.Content == content ? PublishStatus.Resend : PublishStatus.Conflict, original);
-            }
-
-            if (checkedAt is { } watermark && !ring.StillHoldsEverythingSince(watermark))
-            {
-                return new PublishResult(PublishStatus.Recheck, null);
-            }
+            return known;
         }
 
         // Never let time run backwards within a room; ids must keep increasing (MessageIds).

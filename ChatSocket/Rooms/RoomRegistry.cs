@@ -10,7 +10,7 @@ namespace ChatSocket.Rooms;
 /// The rooms that have members. Rooms are created on the first join and removed atomically when the last member
 /// leaves; their number is bounded by <see cref="ChatOptions.MaxRooms"/>.
 /// </summary>
-internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history, IMessageSink sink, IOptions<ChatOptions> options)
+internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history, IMessageSink sink, IRoomBackplane backplane, IOptions<ChatOptions> options)
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly int _maxRooms = options.Value.MaxRooms;
@@ -36,12 +36,23 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
                     return JoinStatus.ServerRoomLimit;
                 }
 
-                room = new Room(roomId, recent, history, sink, Remove);
+                room = new Room(roomId, recent, history, sink, backplane, Remove);
                 if (!_rooms.TryAdd(roomId, room))
                 {
                     Interlocked.Decrement(ref _count);
                     continue;
                 }
+            }
+
+            try
+            {
+                // With a backplane the room listens to its channel before the join takes its history.
+                await room.EnsureSubscribedAsync(cancellationToken);
+            }
+            catch
+            {
+                room.RemoveIfEmpty();
+                throw;
             }
 
             var status = room.TryJoin(member, request);

@@ -1,0 +1,60 @@
+using ChatSocket.Tests.Support;
+
+namespace ChatSocket.Tests.Backplane;
+
+/// <summary>Nodes of one cluster: real servers on their own ports, one MongoDB database, one Redis.</summary>
+internal sealed class Cluster : IAsyncDisposable
+{
+    private Cluster(IReadOnlyList<Node> nodes) => Nodes = nodes;
+
+    public IReadOnlyList<Node> Nodes { get; }
+
+    public static async Task<Cluster> StartAsync(RedisProcess redis, int nodes)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Backplane:Redis"] = redis.ConfigurationString,
+            ["Backplane:Timeout"] = "00:00:01",
+            ["Chat:MessagesPerSecond"] = "100000",
+            ["Chat:MessageBurst"] = "100000",
+        };
+        var started = new List<Node>();
+        for (var i = 0; i < nodes; i++)
+        {
+            var server = await ChatServer.StartAsync(settings);
+            settings["Mongo:Database"] = server.DatabaseName;
+            started.Add(new Node(server));
+        }
+
+        return new Cluster(started);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.Server.DisposeAsync();
+        }
+    }
+
+    /// <summary>One node and what the tests ask of it.</summary>
+    internal sealed class Node(ChatServer server)
+    {
+        public ChatServer Server { get; } = server;
+
+        public Task<ChatClient> ConnectAsync(string user) => Server.ConnectAsync(user);
+
+        public Task<ChatClient> ConnectAndJoinAsync(string user, string room) => Server.ConnectAndJoinAsync(user, room);
+
+        public HttpClient CreateHttpClient() => Server.CreateHttpClient();
+
+        public Task StopAsync() => Server.StopAsync();
+
+        /// <summary>The ids the REST history holds for the room, oldest first.</summary>
+        public async Task<List<string>> StoredIdsAsync(string room, int limit)
+        {
+            var page = await Server.GetJsonAsync($"/api/rooms/{room}/messages?limit={limit}");
+            return [.. page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("id").GetString()!)];
+        }
+    }
+}
