@@ -13,13 +13,14 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Hosting"] = ["Operations", "Connections", "Chat", "Rooms", "History", "Identity", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
         ["Operations"] = ["Health", "Persistence"],
         ["Health"] = [],
-        ["Connections"] = ["Chat", "Rooms", "Protocol", "WebSockets"],
-        ["Chat"] = ["Rooms", "History", "Persistence", "Protocol", "Messages"],
-        ["Rooms"] = ["History", "Persistence", "Protocol", "Messages"],
-        ["History"] = ["Persistence", "Protocol", "Messages"],
+        ["Connections"] = ["Chat", "Rooms", "Identity", "Protocol", "WebSockets"],
+        ["Chat"] = ["Rooms", "History", "Identity", "Persistence", "Protocol", "Messages"],
+        ["Rooms"] = ["History", "Identity", "Persistence", "Protocol", "Messages"],
+        ["History"] = ["Identity", "Persistence", "Protocol", "Messages"],
+        ["Identity"] = ["Protocol"],
         ["Persistence"] = ["Messages"],
         ["Protocol"] = ["Messages", "WebSockets"],
         ["Messages"] = [],

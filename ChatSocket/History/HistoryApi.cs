@@ -1,3 +1,4 @@
+using ChatSocket.Identity;
 using ChatSocket.Messages;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
@@ -13,7 +14,8 @@ internal static class HistoryApi
     /// <summary>
     /// Maps <c>GET /api/rooms/{room_id}/messages?before=&amp;after=&amp;limit=</c>: the newest messages, those before
     /// an id (paging back), after an id (catching up), or between two; at most <see cref="ChatOptions.MaxHistory"/>.
-    /// Bad parameters get an RFC 7807 problem response.
+    /// Bad parameters get an RFC 7807 problem response. With authentication on the request needs a token (401) that
+    /// grants the room (403, <see cref="RoomAccess"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
@@ -26,10 +28,23 @@ internal static class HistoryApi
         string? before,
         string? after,
         string? limit,
+        HttpContext context,
+        TokenValidator tokens,
         IMessageHistory history,
         IOptions<ChatOptions> options,
         CancellationToken cancellationToken)
     {
+        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
+        if (check.Failure is not null)
+        {
+            return AuthProblems.Unauthorized(context.Response, check);
+        }
+
+        if (RoomAccess.Refusal(check.Identity, roomId) is { } refusal)
+        {
+            return AuthProblems.Forbidden(refusal);
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (!ProtocolRules.IsValidRoomId(roomId))
         {

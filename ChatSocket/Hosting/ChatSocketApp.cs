@@ -1,9 +1,11 @@
 using ChatSocket.Connections;
 using ChatSocket.Health;
 using ChatSocket.History;
+using ChatSocket.Identity;
 using ChatSocket.Operations;
 using ChatSocket.Persistence;
 using ChatSocket.Rooms;
+using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Hosting;
 
@@ -30,6 +32,7 @@ public static class ChatSocketApp
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         }
 
+        builder.Services.AddChatIdentity();
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
@@ -37,12 +40,14 @@ public static class ChatSocketApp
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(logGate.Open);
         WarnAboutUnknownSettings(app);
+        IdentityLog.Mode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatSocket.Identity"), app.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
         app.MapChatMetrics();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapChatSocket();
         app.MapRoomsApi();
         app.MapHistoryApi();
+        app.MapAuthApi();
         app.MapChatHealth();
         return app;
     }
@@ -57,6 +62,7 @@ public static class ChatSocketApp
             (MongoOptions.Section, typeof(MongoOptions)),
             (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
             (MetricsOptions.Section, typeof(MetricsOptions)),
+            (AuthOptions.Section, typeof(AuthOptions)),
         ];
         foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
         {
