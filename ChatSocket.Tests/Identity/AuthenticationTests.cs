@@ -42,7 +42,7 @@ public sealed class AuthenticationTests
         var (status, body) = await server.ProbeUpgradeAsync();
 
         Assert.That(status, Is.EqualTo(401));
-        Assert.That(Reason(body), Is.EqualTo("missing"), body);
+        Assert.That(TestTokens.ReasonOf(body), Is.EqualTo("missing"), body);
     }
 
     [TestCase("malformed", TestName = "A token that is not a JWT is refused as malformed")]
@@ -71,7 +71,7 @@ public sealed class AuthenticationTests
         var (status, body) = await server.ProbeUpgradeAsync(accessToken: token);
 
         Assert.That(status, Is.EqualTo(401));
-        Assert.That(Reason(body), Is.EqualTo(reason), body);
+        Assert.That(TestTokens.ReasonOf(body), Is.EqualTo(reason), body);
     }
 
     [Test]
@@ -166,7 +166,7 @@ public sealed class AuthenticationTests
         Assert.Multiple(() =>
         {
             Assert.That(refused, Is.EqualTo(429));
-            Assert.That(Reason(body), Is.EqualTo("user_connection_limit"), body);
+            Assert.That(TestTokens.ReasonOf(body), Is.EqualTo("user_connection_limit"), body);
             Assert.That(other, Is.EqualTo(101));
             Assert.That(admitted, Is.EqualTo(101));
         });
@@ -192,7 +192,7 @@ public sealed class AuthenticationTests
             Assert.That(identity.GetProperty("user").GetString(), Is.EqualTo("alice"));
             Assert.That((int)badResponse.StatusCode, Is.EqualTo(401));
             Assert.That(badResponse.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-            Assert.That(Reason(await badResponse.Content.ReadAsStringAsync()), Is.EqualTo("expired"));
+            Assert.That(TestTokens.ReasonOf(await badResponse.Content.ReadAsStringAsync()), Is.EqualTo("expired"));
             Assert.That(badResponse.Headers.WwwAuthenticate.ToString(), Does.StartWith("Bearer"));
         });
     }
@@ -218,7 +218,4 @@ public sealed class AuthenticationTests
 
     private static Microsoft.IdentityModel.Tokens.SigningCredentials OtherKey() =>
         new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(new byte[32]), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256);
-
-    private static string? Reason(string problem) =>
-        JsonDocument.Parse(problem).RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
 }

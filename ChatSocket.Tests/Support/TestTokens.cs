@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -52,4 +53,8 @@ internal static class TestTokens
         change?.Invoke(descriptor);
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
+
+    /// <summary>The <c>reason</c> of a problem body (<c>missing</c>, <c>expired</c>, <c>forbidden</c>, ...).</summary>
+    public static string? ReasonOf(string problem) =>
+        JsonDocument.Parse(problem).RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
 }

@@ -33,6 +33,7 @@ public static class ChatSocketApp
         }
 
         builder.Services.AddChatIdentity();
+        builder.Services.AddTokenSafeLogging(builder.Configuration);
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
