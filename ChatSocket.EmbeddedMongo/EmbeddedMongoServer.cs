@@ -175,7 +175,7 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
             }
 
             var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            AllowRebindDespiteTimeWait(listener.Server);
             listener.Start(backlog: 512);
             Port = ((IPEndPoint)listener.LocalEndpoint).Port;
             _listener = listener;
@@ -185,6 +185,23 @@ public sealed class EmbeddedMongoServer : IAsyncDisposable
         finally
         {
             _listenerGate.Release();
+        }
+    }
+
+    // A restart on the same port must not fail while old connections linger in TIME_WAIT: SO_REUSEADDR. On Linux .NET's
+    // ReuseAddress also sets SO_REUSEPORT, which lets a second engine bind the same port and take half of the
+    // connections (two servers on one machine would split their data silently), so only SO_REUSEADDR is set there.
+    private static void AllowRebindDespiteTimeWait(Socket socket)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            const int SolSocket = 1, SoReuseAddr = 2;
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+        }
+        else if (!OperatingSystem.IsWindows())
+        {
+            // Elsewhere (macOS) ReuseAddress is SO_REUSEADDR alone; on Windows it would allow stealing the port.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class PipelineEdgeTests
     };
 
     [Test]
-    public async Task A_join_that_cannot_read_the_database_gets_an_error_keeps_the_connection_and_leaves_no_empty_room()
+    public async Task A_resume_that_cannot_read_the_database_gets_an_error_keeps_the_connection_and_leaves_no_empty_room()
     {
         var embedded = TestStore.RequireEmbedded();
         await using var server = await ChatServer.StartAsync(Unlimited);
@@ -29,7 +29,7 @@ public sealed class PipelineEdgeTests
         {
             // Code 2 (BadValue) is not retryable: the history read fails at once.
             embedded.Faults.FailCommands(2, "find");
-            await alice.SendJsonAsync(new { type = "join", room_id = "dark" });
+            await alice.SendJsonAsync(new { type = "join", room_id = "dark", since = ObjectId.GenerateNewId().ToString() });
             answer = await alice.ReceiveAsync(f => f.GetProperty("type").GetString() is "error" or "history");
         }
         finally
@@ -41,10 +41,44 @@ public sealed class PipelineEdgeTests
         await alice.SendJsonAsync(new { type = "ping" });
         var pong = await alice.ReceiveTypeAsync("pong");
 
+        // A resume's page may not have a hole, so it cannot be answered from memory alone.
         Assert.That(answer.GetProperty("type").GetString(), Is.EqualTo("error"));
         Assert.That(answer.GetProperty("code").GetString(), Is.EqualTo("unavailable"));
         Assert.That(pong.GetProperty("type").GetString(), Is.EqualTo("pong"), "the connection is still usable");
         Assert.That(rooms.GetProperty("rooms").EnumerateArray().Select(r => r.GetProperty("room_id").GetString()), Has.No.Member("dark"), "no empty room is left behind");
+    }
+
+    [Test]
+    public async Task A_join_that_cannot_read_the_database_gets_the_newest_messages_in_memory_with_has_more()
+    {
+        var embedded = TestStore.RequireEmbedded();
+        await using var server = await ChatServer.StartAsync(Unlimited);
+        await using var alice = await server.ConnectAsync("alice");
+        // history: 0 reads nothing, so the server does not know whether the database holds older messages.
+        await alice.SendJsonAsync(new { type = "join", room_id = "dim", history = 0 });
+        await alice.ReceiveTypeAsync("history", "dim");
+        await alice.SendJsonAsync(new { type = "send", room_id = "dim", content = "in memory" });
+        await alice.ReceiveTypeAsync("ack", "dim");
+        await using var bob = await server.ConnectAsync("bob");
+        JsonElement history;
+        try
+        {
+            embedded.Faults.FailCommands(2, "find");
+            await bob.SendJsonAsync(new { type = "join", room_id = "dim", history = 10 });
+            history = await bob.ReceiveAsync(f => f.GetProperty("type").GetString() is "error" or "history");
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        await alice.SendJsonAsync(new { type = "send", room_id = "dim", content = "live" });
+        var live = await bob.ReceiveTypeAsync("message", "dim");
+
+        Assert.That(history.GetProperty("type").GetString(), Is.EqualTo("history"), history.ToString());
+        Assert.That(history.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("content").GetString()), Is.EqualTo(new[] { "in memory" }));
+        Assert.That(history.GetProperty("has_more").GetBoolean(), Is.True, "older messages may be in the database");
+        Assert.That(live.GetProperty("content").GetString(), Is.EqualTo("live"), "joined: the live stream follows");
     }
 
     [Test]

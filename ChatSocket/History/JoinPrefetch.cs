@@ -9,4 +9,5 @@ namespace ChatSocket.History;
 /// <param name="Ring">The room's ring when the read started.</param>
 /// <param name="Evictions">Its eviction count then.</param>
 /// <param name="OldestId">Its oldest message's id then (null when it was empty).</param>
-internal sealed record JoinPrefetch(HistoryPage Stored, MessageRing Ring, long Evictions, ObjectId? OldestId);
+/// <param name="ArchiveUnavailable">The archive could not be read: a plain join gets what the ring has.</param>
+internal sealed record JoinPrefetch(HistoryPage Stored, MessageRing Ring, long Evictions, ObjectId? OldestId, bool ArchiveUnavailable = false);

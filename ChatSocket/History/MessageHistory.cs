@@ -122,10 +122,23 @@ internal sealed class MessageHistory(RecentMessages recent, IMessageArchive arch
     {
         var ring = recent.RingOf(roomId);
         var (evictions, oldest) = ring.Watermark();
-        var stored = request.Since is { } after
-            ? await archive.GetAfterAsync(roomId, after, null, request.History, cancellationToken)
-            : await archive.GetBeforeAsync(roomId, null, request.History, cancellationToken);
-        return request with { Prefetched = new JoinPrefetch(stored, ring, evictions, oldest) };
+        if (request.Since is { } after)
+        {
+            // A resume must not get a page with a hole: an unreadable archive is the caller's "unavailable".
+            var newer = await archive.GetAfterAsync(roomId, after, null, request.History, cancellationToken);
+            return request with { Prefetched = new JoinPrefetch(newer, ring, evictions, oldest) };
+        }
+
+        try
+        {
+            var stored = await archive.GetBeforeAsync(roomId, null, request.History, cancellationToken);
+            return request with { Prefetched = new JoinPrefetch(stored, ring, evictions, oldest) };
+        }
+        catch (ArchiveUnavailableException)
+        {
+            // A plain join still gets the newest messages the ring has (a contiguous tail: no hole), with has_more.
+            return request with { Prefetched = new JoinPrefetch(HistoryPage.Empty, ring, evictions, oldest, ArchiveUnavailable: true) };
+        }
     }
 
     /// <summary>
@@ -147,6 +160,12 @@ internal sealed class MessageHistory(RecentMessages recent, IMessageArchive arch
         if (request.Prefetched is not { } prefetched || !ReferenceEquals(prefetched.Ring, ring))
         {
             return null;
+        }
+
+        if (prefetched.ArchiveUnavailable)
+        {
+            var (all, _) = ring.Snapshot();
+            return new HistoryPage(all[Math.Max(0, all.Length - request.History)..], true);
         }
 
         if (prefetched.Evictions != ring.Evictions)

@@ -181,7 +181,8 @@ internal sealed class MessageRing(int capacity, bool archived)
     {
         lock (_gate)
         {
-            if (_count <= limit && !CanAnswerAlone)
+            // A join that asks for no history needs no database read: an empty page, has_more as the ring knows it.
+            if (limit > 0 && _count <= limit && !CanAnswerAlone)
             {
                 return null;
             }

@@ -46,14 +46,24 @@ internal static class ChatSocketServices
         services.AddSingleton<MessageAcceptor>();
         services.AddSingleton<ChatRequestHandler>();
         services.AddHostedService<KeepAliveService>();
+        services.AddHostedService<ShutdownReport>();
         return services;
     }
 
     /// <summary>The MongoDB the server stores into: configured, or the embedded engine started by the host.</summary>
     public static IServiceCollection AddMongoEndpoint(this IServiceCollection services)
     {
-        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+            .PostConfigure<IHostEnvironment>((embedded, host) => embedded.DataDirectory = UnderContentRoot(embedded.DataDirectory, host));
+
+        // Relative data directories mean the content root (the project directory under `dotnet run`), wherever the
+        // process was started from: the README can then say where the data is.
+        services.AddOptions<PersistenceOptions>().PostConfigure<IHostEnvironment>((persistence, host) =>
+            persistence.DataDirectory = UnderContentRoot(persistence.DataDirectory, host) ?? persistence.DataDirectory);
         services.AddSingleton<IConnectionStringSource, MongoEndpoint>();
         return services;
     }
+
+    private static string? UnderContentRoot(string? directory, IHostEnvironment host) =>
+        string.IsNullOrWhiteSpace(directory) ? directory : Path.GetFullPath(directory, host.ContentRootPath);
 }

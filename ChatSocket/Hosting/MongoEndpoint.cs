@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using ChatSocket.EmbeddedMongo;
 using ChatSocket.Persistence;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ namespace ChatSocket.Hosting;
 internal sealed partial class MongoEndpoint(
     IConfiguration configuration,
     IOptions<EmbeddedStoreOptions> embeddedOptions,
+    IOptions<MongoOptions> mongoOptions,
     ILoggerFactory loggerFactory,
     ILogger<MongoEndpoint> logger) : IConnectionStringSource, IAsyncDisposable
 {
@@ -31,14 +33,32 @@ internal sealed partial class MongoEndpoint(
         }
 
         var embedded = embeddedOptions.Value;
-        var dataDirectory = string.IsNullOrWhiteSpace(embedded.DataDirectory) ? null : Path.GetFullPath(embedded.DataDirectory);
-        _embedded = await EmbeddedMongoServer.StartAsync(
-            // The engine's warnings (a torn journal tail dropped at start, say) belong in the server's log.
-            new EmbeddedMongoOptions { Port = embedded.Port, DataDirectory = dataDirectory, LoggerFactory = loggerFactory, MinimumLogLevel = LogLevel.Warning },
-            cancellationToken);
-        LogEmbeddedStore(logger, _embedded.ConnectionString, dataDirectory ?? "(in memory)");
+        var dataDirectory = string.IsNullOrWhiteSpace(embedded.DataDirectory) ? null : embedded.DataDirectory;
+        try
+        {
+            _embedded = await StartEmbeddedAsync(embedded.Port, dataDirectory, cancellationToken);
+        }
+        catch (Exception ex) when (embedded.Port != 0 && IsAddressInUse(ex))
+        {
+            // A development store must not stop the server over a port: take a free one and say which.
+            _embedded = await StartEmbeddedAsync(0, dataDirectory, cancellationToken);
+            LogPortTaken(logger, embedded.Port, _embedded.Port);
+        }
+
+        var database = mongoOptions.Value.Database;
+        LogEmbeddedStore(logger, _embedded.ConnectionString, dataDirectory ?? "(in memory)", $"mongosh \"mongodb://127.0.0.1:{_embedded.Port}/{database}\"");
         return _embedded.ConnectionString;
     }
+
+    private Task<EmbeddedMongoServer> StartEmbeddedAsync(int port, string? dataDirectory, CancellationToken cancellationToken) =>
+        EmbeddedMongoServer.StartAsync(
+            // The engine's warnings (a torn journal tail dropped at start, say) belong in the server's log.
+            new EmbeddedMongoOptions { Port = port, DataDirectory = dataDirectory, LoggerFactory = loggerFactory, MinimumLogLevel = LogLevel.Warning },
+            cancellationToken);
+
+    private static bool IsAddressInUse(Exception exception) =>
+        exception is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } ||
+        (exception.InnerException is { } inner && IsAddressInUse(inner));
 
     public async ValueTask DisposeAsync()
     {
@@ -49,6 +69,9 @@ internal sealed partial class MongoEndpoint(
     }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
-        Message = "No MongoDB configured (ConnectionStrings:Mongo or MONGODB_URI): running on the embedded development store at {ConnectionString}, data in {DataDirectory}. Use a real MongoDB in production.")]
-    private static partial void LogEmbeddedStore(ILogger logger, string connectionString, string dataDirectory);
+        Message = "No MongoDB configured (ConnectionStrings:Mongo or MONGODB_URI): running on the embedded development store at {ConnectionString}, data in {DataDirectory}; it keeps every message in memory, so use a real MongoDB in production. Browse it with: {MongoshCommand}")]
+    private static partial void LogEmbeddedStore(ILogger logger, string connectionString, string dataDirectory, string mongoshCommand);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "Port {Port} is taken: the embedded store listens on port {ActualPort} instead (set Embedded:Port to choose one)")]
+    private static partial void LogPortTaken(ILogger logger, int port, int actualPort);
 }

@@ -7,7 +7,7 @@ namespace ChatSocket.Persistence;
 /// <summary>
 /// The messages collection, through MongoDB.Driver only, so the same code runs on the embedded engine and on Atlas.
 /// </summary>
-internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
+internal sealed class MessageStore(MongoConnection connection, MongoReachability reachability) : IMessageArchive
 {
     /// <summary>Name of the unique partial index that makes resends idempotent.</summary>
     public const string ClientMsgIdIndex = "room_sender_client_msg_id";
@@ -149,6 +149,7 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
     /// <see cref="ArchiveUnavailableException"/>.</summary>
     public async Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken)
     {
+        ThrowIfNoneReachable();
         var filter = Builders<StoredMessage>.Filter;
         try
         {
@@ -162,6 +163,16 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
         catch (Exception ex) when (ex is MongoException or TimeoutException)
         {
             throw new ArchiveUnavailableException("the database could not be asked whether this client_msg_id is used", ex);
+        }
+    }
+
+    // While the heartbeats say no server can be reached, a read would only wait for the server-selection timeout (10 s
+    // by default) and fail: it fails at once, and the caller answers "unavailable".
+    private void ThrowIfNoneReachable()
+    {
+        if (reachability.NoneReachable)
+        {
+            throw new ArchiveUnavailableException($"MongoDB cannot be reached: {reachability.LastFailure}", innerException: null);
         }
     }
 
@@ -197,6 +208,7 @@ internal sealed class MessageStore(MongoConnection connection) : IMessageArchive
     // database trouble becomes ArchiveUnavailableException.
     private async Task<HistoryPage> PageAsync(FilterDefinition<StoredMessage> query, bool newestFirst, int limit, CancellationToken cancellationToken)
     {
+        ThrowIfNoneReachable();
         var sort = Builders<StoredMessage>.Sort;
         List<StoredMessage> page;
         try

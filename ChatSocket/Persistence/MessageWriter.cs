@@ -23,6 +23,10 @@ internal sealed partial class MessageWriter(
     private readonly CancellationTokenSource _abort = new();
     private readonly PersistenceOptions _options = options.Value;
 
+    // For the shutdown summary: messages stored after the stop began.
+    private volatile bool _stopping;
+    private long _storedWhileStopping;
+
     // Messages spilled by the last run, by file, loaded at start and stored before anything new.
     private readonly List<(string Path, PendingMessage[] Messages)> _spilled = [];
 
@@ -49,6 +53,7 @@ internal sealed partial class MessageWriter(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         queue.Complete();
         _abort.CancelAfter(_options.ShutdownDrainTimeout);
         await base.StopAsync(cancellationToken);
@@ -154,7 +159,13 @@ internal sealed partial class MessageWriter(
             },
             "insert a batch",
             abort);
-        metrics.Stored(outcomes!.Count(o => o.Stored));
+        var stored = outcomes!.Count(o => o.Stored);
+        metrics.Stored(stored);
+        if (_stopping)
+        {
+            Interlocked.Add(ref _storedWhileStopping, stored);
+        }
+
         health.InsertSucceeded(queue.Count, _options.BatchSize);
         return outcomes!;
     }
@@ -252,6 +263,7 @@ internal sealed partial class MessageWriter(
                 leftovers.Add(StoredMessage.From(message.Message));
             }
 
+            LogStopped(logger, Interlocked.Read(ref _storedWhileStopping), leftovers.Count);
             if (leftovers.Count > 0)
             {
                 metrics.Spilled(leftovers.Count);
@@ -282,6 +294,9 @@ internal sealed partial class MessageWriter(
 
     [LoggerMessage(EventId = 4205, Level = LogLevel.Critical, Message = "Could not spill {Count} messages that were not stored yet to {Directory} ({Reason}); they were never acknowledged, so their senders must send them again")]
     private static partial void LogSpillFailed(ILogger logger, int count, string directory, string reason);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Information, Message = "Message writer stopped: {Drained} messages stored during the shutdown drain, {Left} left to spill for the next start")]
+    private static partial void LogStopped(ILogger logger, long drained, int left);
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Information, Message = "Stored {Count} messages spilled at the last shutdown ({Path})")]
     private static partial void LogRestored(ILogger logger, int count, string path);

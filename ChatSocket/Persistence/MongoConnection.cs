@@ -10,6 +10,7 @@ namespace ChatSocket.Persistence;
 internal sealed partial class MongoConnection(
     IConnectionStringSource connectionStrings,
     IOptions<MongoOptions> mongoOptions,
+    MongoReachability reachability,
     ILogger<MongoConnection> logger) : IHostedService, IAsyncDisposable
 {
     private IMongoCollection<StoredMessage>? _messages;
@@ -28,6 +29,9 @@ internal sealed partial class MongoConnection(
         settings.ConnectTimeout = options.ConnectTimeout;
         settings.SocketTimeout = options.OperationTimeout;
         settings.ApplicationName = "ChatSocket";
+        // Heartbeats tell at once that a server is down (and when it is back); every 2 s instead of 10 s.
+        settings.HeartbeatInterval = TimeSpan.FromSeconds(2);
+        settings.ClusterConfigurator = reachability.Subscribe;
         var client = new MongoClient(settings);
         var writeConcern = int.TryParse(options.WriteConcern, out var nodes)
             ? new WriteConcern(nodes, journal: options.Journal)

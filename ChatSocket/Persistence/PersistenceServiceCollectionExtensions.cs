@@ -35,6 +35,7 @@ internal static class PersistenceServiceCollectionExtensions
             "Chat:HistoryCapacity must exceed Chat:MaxHistory when persistence is on");
 
         // Registered before the writer (and before the web server) so it starts first and stops last.
+        services.AddSingleton<MongoReachability>();
         services.AddSingleton<MongoConnection>();
         services.AddHostedService(provider => provider.GetRequiredService<MongoConnection>());
 

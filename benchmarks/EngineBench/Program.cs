@@ -1,6 +1,6 @@
 using EngineBench;
 
-// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|all]
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|all]
 var mode = args.Length > 0 ? args[0] : "all";
 if (mode is "insert" or "all")
 {
@@ -11,6 +11,11 @@ if (mode is "probe")
 {
     await EngineInsertProbe.RunAsync();
     PhaseProbe.Run();
+}
+
+if (mode is "memory")
+{
+    await MemoryBenchmark.RunAsync();
 }
 
 if (mode is "history" or "all")
