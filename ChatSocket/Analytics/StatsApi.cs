@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatSocket.Identity;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,14 +15,18 @@ internal static class StatsApi
     /// <summary>
     /// Maps <c>GET /api/rooms/{room_id}/stats?from=&amp;to=&amp;bucket=hour|day</c> (messages and active senders per
     /// bucket, top senders, busiest hour of day) and <c>GET /api/stats?from=&amp;to=</c> (top rooms). The range
-    /// defaults to the last 24 hours, the bucket to an hour. Bad parameters get an RFC 7807 problem response.
+    /// defaults to the last 24 hours, the bucket to an hour. Bad parameters get an RFC 7807 problem response. With
+    /// authentication on both need a token (401); a room's statistics need the room's access (403), and the top rooms
+    /// list only rooms the token grants.
     /// </summary>
     public static IEndpointRouteBuilder MapStatsApi(this IEndpointRouteBuilder endpoints)
     {
-        // TODO(identity branch): the room access rule of GET /api/rooms/{room_id}/messages applies to the room's
-        // statistics too, and /api/stats lists room ids across the server (issue 13).
-        endpoints.MapGet("/api/rooms/{room_id}/stats", GetRoomStatsAsync);
-        endpoints.MapGet("/api/stats", GetServerStatsAsync);
+        endpoints.MapGet("/api/rooms/{room_id}/stats", GetRoomStatsAsync)
+            .WithName("GetRoomStats").WithTags("Analytics").WithSummary("A room's activity over a time range")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        endpoints.MapGet("/api/stats", GetServerStatsAsync)
+            .WithName("GetServerStats").WithTags("Analytics").WithSummary("Messages across rooms and the top rooms")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
@@ -30,10 +35,23 @@ internal static class StatsApi
         string? from,
         string? to,
         string? bucket,
+        HttpContext context,
+        TokenValidator tokens,
         IMessageStats stats,
         IOptions<AnalyticsOptions> options,
         CancellationToken cancellationToken)
     {
+        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
+        if (check.Failure is not null)
+        {
+            return AuthProblems.Unauthorized(context.Response, check);
+        }
+
+        if (RoomAccess.Refusal(check.Identity, roomId) is { } refusal)
+        {
+            return AuthProblems.Forbidden(refusal);
+        }
+
         var limits = options.Value;
         var errors = new Dictionary<string, string[]>();
         if (!ProtocolRules.IsValidRoomId(roomId))
@@ -88,10 +106,18 @@ internal static class StatsApi
     private static async Task<Results<Ok<ServerStatsView>, ValidationProblem, ProblemHttpResult>> GetServerStatsAsync(
         string? from,
         string? to,
+        HttpContext context,
+        TokenValidator tokens,
         IMessageStats stats,
         IOptions<AnalyticsOptions> options,
         CancellationToken cancellationToken)
     {
+        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
+        if (check.Failure is not null)
+        {
+            return AuthProblems.Unauthorized(context.Response, check);
+        }
+
         var errors = new Dictionary<string, string[]>();
         var range = StatsRange.Parse(from, to, DateTime.UtcNow, options.Value.MaxRangeDays, errors);
         if (errors.Count > 0)
@@ -103,7 +129,7 @@ internal static class StatsApi
         {
             var result = await stats.GetServerStatsAsync(range.From, range.To, options.Value.Top, cancellationToken);
             return TypedResults.Ok(new ServerStatsView(
-                Format(range.From), Format(range.To), result.Messages, [.. result.TopRooms.Select(r => new RoomCountView(r.Name, r.Messages))]));
+                Format(range.From), Format(range.To), result.Messages, [.. result.TopRooms.Where(r => RoomAccess.Refusal(check.Identity, r.Name) is null).Select(r => new RoomCountView(r.Name, r.Messages))]));
         }
         catch (ArchiveUnavailableException ex)
         {

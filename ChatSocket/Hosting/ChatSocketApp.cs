@@ -2,11 +2,13 @@ using ChatSocket.Backplane;
 using ChatSocket.Connections;
 using ChatSocket.Health;
 using ChatSocket.History;
+using ChatSocket.Identity;
 using ChatSocket.Operations;
 using ChatSocket.Persistence;
 using ChatSocket.Rooms;
 using ChatSocket.Search;
 using ChatSocket.Analytics;
+using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Hosting;
 
@@ -34,6 +36,8 @@ public static class ChatSocketApp
         }
 
         builder.Services.AddChatBackplane(builder.Configuration);
+        builder.Services.AddChatIdentity();
+        builder.Services.AddTokenSafeLogging(builder.Configuration);
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
@@ -42,6 +46,7 @@ public static class ChatSocketApp
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(logGate.Open);
         WarnAboutUnknownSettings(app);
+        IdentityLog.Mode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatSocket.Identity"), app.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
         app.MapChatMetrics();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -50,6 +55,7 @@ public static class ChatSocketApp
         app.MapHistoryApi();
         app.MapSearchApi();
         app.MapStatsApi();
+        app.MapAuthApi();
         app.MapChatHealth();
         app.MapChatApiReference();
         return app;
@@ -68,6 +74,7 @@ public static class ChatSocketApp
             (BackplaneOptions.Section, typeof(BackplaneOptions)),
             (SearchOptions.Section, typeof(SearchOptions)),
             (AnalyticsOptions.Section, typeof(AnalyticsOptions)),
+            (AuthOptions.Section, typeof(AuthOptions)),
         ];
         foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
         {

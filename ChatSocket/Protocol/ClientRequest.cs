@@ -33,4 +33,7 @@ internal sealed class ClientRequest
 
     /// <summary><c>q</c> of a <c>search</c>: the words and phrases to look for (a string, never a query).</summary>
     public string? Query { get; init; }
+
+    /// <summary><c>token</c> of a <c>refresh</c>: a new token for the same user. Never logged or echoed.</summary>
+    public string? Token { get; init; }
 }

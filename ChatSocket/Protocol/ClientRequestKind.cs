@@ -9,4 +9,5 @@ internal enum ClientRequestKind
     History,
     Ping,
     Search,
+    Refresh,
 }

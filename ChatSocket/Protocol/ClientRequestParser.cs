@@ -20,7 +20,7 @@ internal static class ClientRequestParser
             return ParseStatus.PlainText;
         }
 
-        string? type = null, roomId = null, content = null, clientMsgId = null, before = null, since = null, q = null;
+        string? type = null, roomId = null, content = null, clientMsgId = null, before = null, since = null, q = null, token = null;
         int? history = null, limit = null;
         string? fieldError = null;
         try
@@ -40,6 +40,7 @@ internal static class ClientRequestParser
                     case "before": before = ReadString(ref reader, name, ref fieldError); break;
                     case "since": since = ReadString(ref reader, name, ref fieldError); break;
                     case "q": q = ReadString(ref reader, name, ref fieldError); break;
+                    case "token": token = ReadString(ref reader, name, ref fieldError); break;
                     case "history": history = ReadInt(ref reader, name, ref fieldError); break;
                     case "limit": limit = ReadInt(ref reader, name, ref fieldError); break;
                     default: reader.Skip(); break;
@@ -74,6 +75,7 @@ internal static class ClientRequestParser
             case "history": kind = ClientRequestKind.History; break;
             case "ping": kind = ClientRequestKind.Ping; break;
             case "search": kind = ClientRequestKind.Search; break;
+            case "refresh": kind = ClientRequestKind.Refresh; break;
             case null:
                 error = new ProtocolError(ErrorCodes.BadRequest, "type is required", reference);
                 return ParseStatus.Invalid;
@@ -93,6 +95,7 @@ internal static class ClientRequestParser
             Since = since,
             Limit = limit,
             Query = q,
+            Token = token,
         };
         return ParseStatus.Request;
     }

@@ -9,9 +9,9 @@ namespace ChatSocket.Search;
 /// <summary>
 /// A search request as both the REST endpoint and the <c>search</c> frame take it: checks room, <c>q</c>,
 /// <c>before</c> and <c>limit</c>, then asks <see cref="IMessageSearch"/>. Database trouble comes out as
-/// <see cref="ArchiveUnavailableException"/>.
+/// <see cref="ArchiveUnavailableException"/>. Room access (<c>Identity.RoomAccess</c>) is checked by each entry
+/// point before, as for history: a refusal is a 401/403 over HTTP and <c>forbidden</c> in a frame.
 /// </summary>
-// TODO(identity branch): the room access rule of the history endpoint belongs here, for both entry points (issue 13).
 internal sealed class RoomSearch(IMessageSearch search, IOptions<SearchOptions> options)
 {
     private readonly SearchOptions _options = options.Value;

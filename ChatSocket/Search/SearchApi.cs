@@ -1,3 +1,4 @@
+using ChatSocket.Identity;
 using ChatSocket.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,11 +10,16 @@ internal static class SearchApi
     /// <summary>
     /// Maps <c>GET /api/rooms/{room_id}/search?q=&amp;before=&amp;limit=</c>: stored messages of the room containing
     /// every word and phrase of <c>q</c>, best match first, then newest; <c>before</c> is the last result of the
-    /// previous page. Bad parameters get an RFC 7807 problem response; database trouble a 503.
+    /// previous page. Bad parameters get an RFC 7807 problem response; database trouble a 503. With authentication on
+    /// the request needs a token (401) that grants the room (403), as for history.
     /// </summary>
     public static IEndpointRouteBuilder MapSearchApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/rooms/{room_id}/search", SearchAsync);
+        endpoints.MapGet("/api/rooms/{room_id}/search", SearchAsync)
+            .WithName("SearchRoomMessages")
+            .WithTags("Search")
+            .WithSummary("Stored messages of a room that contain every word of q, best match first")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
@@ -22,9 +28,22 @@ internal static class SearchApi
         string? q,
         string? before,
         string? limit,
+        HttpContext context,
+        TokenValidator tokens,
         RoomSearch search,
         CancellationToken cancellationToken)
     {
+        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
+        if (check.Failure is not null)
+        {
+            return AuthProblems.Unauthorized(context.Response, check);
+        }
+
+        if (RoomAccess.Refusal(check.Identity, roomId) is { } refusal)
+        {
+            return AuthProblems.Forbidden(refusal);
+        }
+
         int? count = null;
         if (limit is not null)
         {
