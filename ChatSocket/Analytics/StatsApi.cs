@@ -41,15 +41,9 @@ internal static class StatsApi
         IOptions<AnalyticsOptions> options,
         CancellationToken cancellationToken)
     {
-        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
-        if (check.Failure is not null)
+        if ((await RoomReadAccess.CheckAsync(tokens, context, roomId, cancellationToken)).Problem is { } denied)
         {
-            return AuthProblems.Unauthorized(context.Response, check);
-        }
-
-        if (RoomAccess.Refusal(check.Identity, roomId) is { } refusal)
-        {
-            return AuthProblems.Forbidden(refusal);
+            return denied;
         }
 
         var limits = options.Value;
@@ -112,10 +106,10 @@ internal static class StatsApi
         IOptions<AnalyticsOptions> options,
         CancellationToken cancellationToken)
     {
-        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
-        if (check.Failure is not null)
+        var (identity, denied) = await RoomReadAccess.CheckAsync(tokens, context, null, cancellationToken);
+        if (denied is not null)
         {
-            return AuthProblems.Unauthorized(context.Response, check);
+            return denied;
         }
 
         var errors = new Dictionary<string, string[]>();
@@ -129,7 +123,7 @@ internal static class StatsApi
         {
             var result = await stats.GetServerStatsAsync(range.From, range.To, options.Value.Top, cancellationToken);
             return TypedResults.Ok(new ServerStatsView(
-                Format(range.From), Format(range.To), result.Messages, [.. result.TopRooms.Where(r => RoomAccess.Refusal(check.Identity, r.Name) is null).Select(r => new RoomCountView(r.Name, r.Messages))]));
+                Format(range.From), Format(range.To), result.Messages, [.. result.TopRooms.Where(r => RoomAccess.Refusal(identity, r.Name) is null).Select(r => new RoomCountView(r.Name, r.Messages))]));
         }
         catch (ArchiveUnavailableException ex)
         {

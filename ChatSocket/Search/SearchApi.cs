@@ -33,15 +33,9 @@ internal static class SearchApi
         RoomSearch search,
         CancellationToken cancellationToken)
     {
-        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
-        if (check.Failure is not null)
+        if ((await RoomReadAccess.CheckAsync(tokens, context, roomId, cancellationToken)).Problem is { } denied)
         {
-            return AuthProblems.Unauthorized(context.Response, check);
-        }
-
-        if (RoomAccess.Refusal(check.Identity, roomId) is { } refusal)
-        {
-            return AuthProblems.Forbidden(refusal);
+            return denied;
         }
 
         int? count = null;
