@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ChatSocket.Tests.Support;
+using MongoDB.Driver;
 
 namespace ChatSocket.Tests.Search;
 
@@ -188,5 +189,21 @@ public sealed class SearchApiTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("persistence is off"));
         Assert.That(error.GetProperty("code").GetString(), Is.EqualTo("unavailable"));
+    }
+
+    [Test]
+    public async Task With_the_search_index_turned_off_no_text_index_is_made_and_search_says_it_is_off()
+    {
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Persistence:SearchIndex"] = "false" });
+        await using var alice = await server.ConnectAndJoinAsync("alice", "quiet");
+        await alice.SendJsonAsync(new { type = "send", room_id = "quiet", content = "stored without a text index" });
+        await alice.ReceiveTypeAsync("ack", "quiet");
+        using var http = server.CreateHttpClient();
+        using var response = await http.GetAsync("/api/rooms/quiet/search?q=stored").WaitAsync(ChatServer.Deadline);
+        var indexes = await (await ChatSocket.Tests.Persistence.StoredMessages.Of(server).Indexes.ListAsync()).ToListAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("Persistence:SearchIndex=false"));
+        Assert.That(indexes.Select(i => i["name"].AsString), Has.No.Member("room_id_content_text").And.Member("room_id_desc"));
     }
 }

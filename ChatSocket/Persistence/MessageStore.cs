@@ -7,7 +7,7 @@ namespace ChatSocket.Persistence;
 /// <summary>
 /// The messages collection, through MongoDB.Driver only, so the same code runs on the embedded engine and on Atlas.
 /// </summary>
-internal sealed class MessageStore(MongoConnection connection, MongoReachability reachability) : IMessageArchive
+internal sealed class MessageStore(MongoConnection connection, MongoReachability reachability, Microsoft.Extensions.Options.IOptions<PersistenceOptions> options) : IMessageArchive
 {
     /// <summary>Name of the unique partial index that makes resends idempotent.</summary>
     public const string ClientMsgIdIndex = "room_sender_client_msg_id";
@@ -62,7 +62,9 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
         var timestamp = new CreateIndexModel<StoredMessage>(
             keys.Ascending(m => m.Timestamp),
             new CreateIndexOptions { Name = TimestampIndex });
-        await Messages.Indexes.CreateManyAsync([history, resend, search, stats, timestamp], cancellationToken);
+        await Messages.Indexes.CreateManyAsync(
+            options.Value.SearchIndex ? [history, resend, search, stats, timestamp] : [history, resend, stats, timestamp],
+            cancellationToken);
     }
 
     /// <summary>

@@ -4,8 +4,8 @@ namespace ChatSocket.Persistence;
 internal sealed class NullMessageStats : IMessageStats
 {
     public Task<RoomStats> GetRoomStatsAsync(string roomId, DateTime from, DateTime to, StatsBucket bucket, int top, CancellationToken cancellationToken) =>
-        Task.FromException<RoomStats>(new ArchiveUnavailableException(NullMessageSearch.Reason));
+        Task.FromException<RoomStats>(new ArchiveUnavailableException(NullMessageSearch.PersistenceOffReason));
 
     public Task<ServerStats> GetServerStatsAsync(DateTime from, DateTime to, int top, CancellationToken cancellationToken) =>
-        Task.FromException<ServerStats>(new ArchiveUnavailableException(NullMessageSearch.Reason));
+        Task.FromException<ServerStats>(new ArchiveUnavailableException(NullMessageSearch.PersistenceOffReason));
 }

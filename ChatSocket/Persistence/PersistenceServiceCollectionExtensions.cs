@@ -25,7 +25,7 @@ internal static class PersistenceServiceCollectionExtensions
         {
             services.AddSingleton<IMessageArchive, VolatileArchive>();
             services.AddSingleton<IMessageSink, NullMessageSink>();
-            services.AddSingleton<IMessageSearch, NullMessageSearch>();
+            services.AddSingleton<IMessageSearch>(new NullMessageSearch(NullMessageSearch.PersistenceOffReason));
             services.AddSingleton<IMessageStats, NullMessageStats>();
             return services;
         }
@@ -44,7 +44,15 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddSingleton<IMessageSink>(provider => provider.GetRequiredService<MessageQueue>());
         services.AddSingleton<MessageStore>();
         services.AddSingleton<IMessageArchive>(provider => provider.GetRequiredService<MessageStore>());
-        services.AddSingleton<IMessageSearch, MessageSearch>();
+        if (configuration.GetValue(PersistenceOptions.Section + ":" + nameof(PersistenceOptions.SearchIndex), true))
+        {
+            services.AddSingleton<IMessageSearch, MessageSearch>();
+        }
+        else
+        {
+            services.AddSingleton<IMessageSearch>(new NullMessageSearch(NullMessageSearch.NoIndexReason));
+        }
+
         services.AddSingleton<IMessageStats, MessageStats>();
         services.AddSingleton<SpillFile>();
         services.AddSingleton<PersistenceHealth>();
