@@ -66,10 +66,18 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
                 await pending.WaitForRoomAsync(cancellationToken);
             }
 
+            var rollbacks = storage.Journal?.Rollbacks ?? 0;
             var reply = ticket.Run(() => Execute(context));
             if ((context.Wrote || ticket.Last > 0) && storage.Journal is { } journal)
             {
                 await journal.WaitDurableAsync(ticket, cancellationToken);
+            }
+            else if (IsWrite(name) && storage.Journal is { } settled)
+            {
+                // A write that changed nothing (every document a duplicate key, no match) may have met a document
+                // whose record still waits for its fsync: answered now, a duplicate could rest on a write that is
+                // then rolled back. It waits for those records, and fails as they did if they were rolled back.
+                await settled.WaitSettledAsync(rollbacks, cancellationToken);
             }
 
             return closeAfter ? null : reply;
@@ -151,6 +159,8 @@ internal sealed class CommandDispatcher(StorageEngine storage, CursorStore curso
         "configureFailPoint" => ConfigureFailPoint(context),
         _ => throw new CommandException(ErrorCodes.CommandNotFound, $"no such command: '{context.Name}' (not supported by the embedded engine)"),
     };
+
+    private static bool IsWrite(string name) => name is "insert" or "update" or "delete" or "findAndModify" or "findandmodify";
 
     private CommandReply ConfigureFailPoint(CommandContext context)
     {

@@ -34,6 +34,7 @@ internal sealed class JournalWriter : IAsyncDisposable
     private long _appended;
     private long _resolved;
     private bool _rollingBack;
+    private long _rollbacks;
     private Exception? _lastFailure;
     private TaskCompletionSource _flushed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -184,6 +185,40 @@ internal sealed class JournalWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Rollbacks so far: a command that read state compares it before and after <see cref="WaitSettledAsync"/>.</summary>
+    public long Rollbacks
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _rollbacks;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once everything appended before the call is on disk or rolled back; throws <see cref="IOException"/>
+    /// if anything was rolled back since <paramref name="rollbacksSeen"/>: what the caller saw may have been undone.
+    /// </summary>
+    public async Task WaitSettledAsync(long rollbacksSeen, CancellationToken cancellationToken)
+    {
+        long target;
+        lock (_sync)
+        {
+            target = _appended;
+        }
+
+        await WaitResolvedAsync(target, cancellationToken);
+        lock (_sync)
+        {
+            if (_rollbacks != rollbacksSeen)
+            {
+                throw Unavailable(_lastFailure);
+            }
+        }
+    }
+
     /// <summary>Completes once record <paramref name="sequence"/> and all before it are on disk or rolled back.</summary>
     public async Task WaitResolvedAsync(long sequence, CancellationToken cancellationToken)
     {
@@ -316,6 +351,7 @@ internal sealed class JournalWriter : IAsyncDisposable
         lock (_sync)
         {
             _rollingBack = true;
+            _rollbacks++;
             last = _appended;
             _lastFailure = failure;
             later = _pendingRecords;

@@ -136,6 +136,42 @@ public sealed class BackplaneTests
     }
 
     [Test]
+    public async Task The_same_client_msg_id_sent_at_once_from_two_connections_is_published_once()
+    {
+        // Two tabs of one user (or a reconnect racing its old connection) resend a message at the same moment. On one
+        // node the room's lock makes the check and the publish one step; with a backplane the publish is a Redis round
+        // trip after the check, and a second send checked during it must not publish the message again.
+        await using var cluster = await Cluster.StartAsync(_redis, nodes: 1);
+        var room = "twice";
+        await using var watcher = await cluster.Nodes[0].ConnectAndJoinAsync("watcher", room);
+        await using var first = await cluster.Nodes[0].ConnectAndJoinAsync("alice", room);
+        await using var second = await cluster.Nodes[0].ConnectAndJoinAsync("alice", room);
+
+        const int rounds = 30;
+        for (var i = 0; i < rounds; i++)
+        {
+            var frame = new { type = "send", room_id = room, content = $"m{i}", client_msg_id = $"c-{i}" };
+            await Task.WhenAll(first.SendJsonAsync(frame), second.SendJsonAsync(frame));
+        }
+
+        await first.SendJsonAsync(new { type = "send", room_id = room, content = "marker" });
+        var seen = new List<string>();
+        while (true)
+        {
+            var content = (await watcher.ReceiveTypeAsync("message", room)).GetProperty("content").GetString()!;
+            if (content == "marker")
+            {
+                break;
+            }
+
+            seen.Add(content);
+        }
+
+        Assert.That(seen, Is.Unique, "a client_msg_id sent from two connections at once was broadcast twice");
+        Assert.That(seen, Has.Count.EqualTo(rounds));
+    }
+
+    [Test]
     public async Task While_Redis_is_down_sends_are_refused_and_the_node_is_not_ready_and_after_an_empty_restart_ids_keep_growing()
     {
         await using var cluster = await Cluster.StartAsync(_redis, nodes: 2);

@@ -175,6 +175,32 @@ public sealed class JournalFaultTests
         }
     }
 
+    [Test]
+    public async Task A_duplicate_key_is_not_answered_on_a_document_whose_write_is_then_rolled_back()
+    {
+        // ChatSocket's writer counts a duplicate key as stored once it reads the document it met: answered while that
+        // document's record still waits for its fsync, the duplicate could rest on a write that is rolled back.
+        await using var server = await StartAsync();
+        using var client = new MongoClient(server.ConnectionString);
+        await Messages(client).InsertOneAsync(new BsonDocument("_id", 0)).WaitAsync(Deadline);
+        using var hold = new ManualResetEventSlim();
+        _journal!.HoldFlushes = hold;
+
+        var original = Messages(client).InsertOneAsync(new BsonDocument { { "_id", 1 }, { "content", "a" } });
+        await WaitUntilAsync(() => _journal.FlushesStarted >= 2, "the original's fsync");
+        var resend = Messages(client).InsertOneAsync(new BsonDocument { { "_id", 1 }, { "content", "a" } });
+        await Task.WhenAny(resend, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        server.Faults.FailNextJournalFlushes(1);
+        _journal.HoldFlushes = null;
+        hold.Set();
+
+        Assert.That(CodeOf(Assert.ThrowsAsync(Is.InstanceOf<MongoException>(), () => original.WaitAsync(Deadline))), Is.EqualTo(OutOfDiskSpace));
+        Assert.That(CodeOf(Assert.ThrowsAsync(Is.InstanceOf<MongoException>(), () => resend.WaitAsync(Deadline))), Is.EqualTo(OutOfDiskSpace),
+            "the resend must fail as the write it met did, not be a duplicate of a document that was rolled back");
+        Assert.That(await IdsAsync(client), Is.EqualTo(new[] { 0 }));
+        await Messages(client).InsertOneAsync(new BsonDocument { { "_id", 1 }, { "content", "a" } }).WaitAsync(Deadline);
+    }
+
     private static int CountInMemory(EmbeddedMongoServer server)
     {
         var collection = server.Storage.Find("chat", "messages")!;

@@ -23,6 +23,10 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectId, OwnMessage> _own = [];
+    // Sends of a client_msg_id from the ring check until the message is in the ring (it enters it only when it is
+    // delivered back, after the backplane's reply): a second send of the same one meanwhile waits for this one instead
+    // of publishing it again. The result is the published message, or null when it was not published.
+    private readonly Dictionary<(string Sender, string ClientMsgId), Task<PendingMessage?>> _publishing = [];
     private IRoomMember[] _members = [];
     private bool _removed;
     private DateTime _lastTimestamp;
@@ -271,6 +275,12 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         if (own is not null)
         {
             own.Delivered = true;
+            if (message.ClientMsgId is { } clientMsgId)
+            {
+                // In the ring now: later sends of it find it there.
+                _publishing.Remove((message.Sender, clientMsgId));
+            }
+
             if (own.AckTo is { } ackTo)
             {
                 _own.Remove(message.Id);
@@ -283,9 +293,10 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
     /// <summary>
     /// The backplane issued and published this node's message: it goes to the sink now (if its delivery has not
-    /// already put it there), and the sender is acked once it is stored and delivered here.
+    /// already put it there), and the sender is acked once it is stored and delivered here. Returns its one
+    /// <see cref="PendingMessage"/>.
     /// </summary>
-    public void AcceptedByBackplane(ChatMessage message, IAckTarget ackTo)
+    public PendingMessage AcceptedByBackplane(ChatMessage message, IAckTarget ackTo)
     {
         lock (_gate)
         {
@@ -299,6 +310,8 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             {
                 own.AckTo = ackTo;
             }
+
+            return own.Pending;
         }
     }
 
@@ -392,6 +405,8 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         }
 
         ObjectId floor;
+        Task<PendingMessage?>? busy = null;
+        TaskCompletionSource<PendingMessage?>? mine = null;
         lock (_gate)
         {
             var ring = recent.RingOf(Id);
@@ -402,27 +417,64 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                     : known;
             }
 
+            if (clientMsgId is not null && !_publishing.TryGetValue((sender.User, clientMsgId), out busy))
+            {
+                mine = new TaskCompletionSource<PendingMessage?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _publishing[(sender.User, clientMsgId)] = mine.Task;
+            }
+
             floor = ring.NewestId;
         }
 
-        // A published message must find room in the queue: wait for it before, not after.
-        if (!sink.HasRoom)
+        if (busy is not null)
         {
-            return new PublishResult(PublishStatus.QueueFull, null);
+            // The same client_msg_id is being published by another send (bounded by the backplane's timeout): this
+            // one is its resend, or a conflict; if that one was not published, this one is checked again.
+            var original = await busy.WaitAsync(cancellationToken);
+            return original is null
+                ? new PublishResult(PublishStatus.Recheck, null)
+                : new PublishResult(original.Message.Content == content ? PublishStatus.Resend : PublishStatus.Conflict, original);
         }
 
-        ChatMessage issued;
+        PendingMessage? published = null;
         try
         {
-            issued = await backplane.PublishAsync(Id, sender.User, content, clientMsgId, floor, cancellationToken);
-        }
-        catch (BackplaneUnavailableException)
-        {
-            return new PublishResult(PublishStatus.BackplaneUnavailable, null);
-        }
+            // A published message must find room in the queue: wait for it before, not after.
+            if (!sink.HasRoom)
+            {
+                return new PublishResult(PublishStatus.QueueFull, null);
+            }
 
-        AcceptedByBackplane(issued, ackTo);
-        return new PublishResult(PublishStatus.Published, null, issued);
+            ChatMessage issued;
+            try
+            {
+                issued = await backplane.PublishAsync(Id, sender.User, content, clientMsgId, floor, cancellationToken);
+            }
+            catch (BackplaneUnavailableException)
+            {
+                return new PublishResult(PublishStatus.BackplaneUnavailable, null);
+            }
+
+            published = AcceptedByBackplane(issued, ackTo);
+            return new PublishResult(PublishStatus.Published, null, issued);
+        }
+        finally
+        {
+            if (mine is not null)
+            {
+                lock (_gate)
+                {
+                    // Published but not delivered yet: the ring does not know it, so the entry stays until
+                    // DeliverLocked puts it there.
+                    if (published is null || recent.RingOf(Id).FindByClientMsgId(sender.User, clientMsgId!) is not null)
+                    {
+                        _publishing.Remove((sender.User, clientMsgId!));
+                    }
+                }
+
+                mine.SetResult(published);
+            }
+        }
     }
 
     // The original when the sender already used this client_msg_id, or Recheck; null when it is new.
