@@ -144,7 +144,7 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         {
             reply = await Redis.GetDatabase().ScriptEvaluateAsync(
                 BackplaneScript.IssueAndPublish,
-                [ClockKey(roomId), RecentKey(roomId)],
+                [ClockKey(roomId), RecentKey(roomId), DiscriminatorKey],
                 [ChannelName(roomId), body, floor == ObjectId.Empty ? -1 : floor.Timestamp, _options.RecentCapacity, (long)_options.RecentRetention.TotalSeconds])
                 .WaitAsync(_options.Timeout, cancellationToken);
         }
@@ -263,6 +263,9 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
             return null;
         }
     }
+
+    // One counter for the whole cluster: every room draws its id discriminator from it once.
+    private static readonly RedisKey DiscriminatorKey = "chatsocket:rooms:discriminator";
 
     // Hash tags: all keys and the channel of a room live on one Redis Cluster slot.
     private static string ClockKey(string roomId) => $"chatsocket:{{{roomId}}}:clock";
