@@ -38,7 +38,7 @@ public sealed partial class ChatClient
             var status = (int)socket.HttpStatusCode;
             socket.Dispose();
             throw new ChatConnectionException(
-                status == 0 ? $"could not connect to {_uri}: {ex.Message}" : $"{_uri} refused the WebSocket upgrade with HTTP {status}",
+                status == 0 ? $"could not connect to {CurrentEndpoint}: {ex.Message}" : $"{CurrentEndpoint} refused the WebSocket upgrade with HTTP {status}",
                 httpStatusCode: status == 0 ? null : status,
                 innerException: ex);
         }
@@ -52,9 +52,9 @@ public sealed partial class ChatClient
     private Uri UriWith(string? accessToken)
     {
         var query = new List<string>();
-        if (_uri.Query.Length > 1)
+        if (CurrentEndpoint.Query.Length > 1)
         {
-            query.Add(_uri.Query[1..]);
+            query.Add(CurrentEndpoint.Query[1..]);
         }
 
         if (_options.User is { } user)
@@ -67,7 +67,7 @@ public sealed partial class ChatClient
             query.Add("access_token=" + Uri.EscapeDataString(accessToken));
         }
 
-        return new UriBuilder(_uri) { Query = string.Join('&', query) }.Uri;
+        return new UriBuilder(CurrentEndpoint) { Query = string.Join('&', query) }.Uri;
     }
 
     private async Task RunAsync(ClientWebSocket first, CancellationToken cancellationToken)
@@ -117,6 +117,8 @@ public sealed partial class ChatClient
                 catch (ChatConnectionException ex)
                 {
                     ClientLog.ConnectFailed(_logger, _options.Reconnect.DelayFor(failures), ex);
+                    // A node that is down or refusing: the next attempt tries the next address, if there is one.
+                    Volatile.Write(ref _endpoint, (_endpoint + 1) % _endpoints.Length);
                 }
             }
         }
@@ -155,7 +157,7 @@ public sealed partial class ChatClient
             _writeLock.Release();
         }
 
-        ClientLog.Connected(_logger, _uri, generation);
+        ClientLog.Connected(_logger, CurrentEndpoint, generation);
         SetState(ChatConnectionState.Connected, null);
         Exception? error = null;
         try

@@ -16,7 +16,8 @@ public sealed partial class ChatClient : IAsyncDisposable
 {
     private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
 
-    private readonly Uri _uri;
+    private readonly Uri[] _endpoints;
+    private int _endpoint;
     private readonly ChatClientOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
@@ -40,10 +41,13 @@ public sealed partial class ChatClient : IAsyncDisposable
 
     private ChatClient(Uri uri, ChatClientOptions options)
     {
-        _uri = uri;
+        _endpoints = [uri, .. options.FailoverEndpoints];
         _options = options;
         _logger = options.Logger ?? NullLogger.Instance;
     }
+
+    // The address the next connection attempt goes to.
+    private Uri CurrentEndpoint => _endpoints[Volatile.Read(ref _endpoint)];
 
     public ChatConnectionState State
     {

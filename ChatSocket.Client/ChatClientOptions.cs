@@ -13,6 +13,12 @@ public sealed class ChatClientOptions
     /// as the <c>access_token</c> query parameter. Null: no token.</summary>
     public Func<CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; init; }
 
+    /// <summary>Other nodes of the same cluster (behind no load balancer, or as a second path): after a failed
+    /// connection attempt the next attempt goes to the next address, round robin, starting from the one given to
+    /// <see cref="ChatClient.ConnectAsync"/>. Rooms resume with <c>since</c> wherever the client lands, so nothing is
+    /// missed or repeated. Default none.</summary>
+    public IReadOnlyList<Uri> FailoverEndpoints { get; init; } = [];
+
     /// <summary>Backoff between reconnects and between retries of transient refusals.</summary>
     public ChatReconnectPolicy Reconnect { get; init; } = new();
 
@@ -55,6 +61,11 @@ public sealed class ChatClientOptions
         if (OutgoingCapacity < 1 || RoomBufferCapacity < 1 || MaxSendAttempts < 1 || MaxFrameBytes < 256 || MaxReceiveBytes < 1024)
         {
             throw new ArgumentException("ChatClientOptions: capacities and attempts must be at least 1, frame limits sensible");
+        }
+
+        if (FailoverEndpoints.Any(e => e is null || !e.IsAbsoluteUri))
+        {
+            throw new ArgumentException("ChatClientOptions.FailoverEndpoints must be absolute ws:// or wss:// URIs");
         }
 
         if (User is { Length: 0 })

@@ -22,6 +22,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   done
 fi
 
+# docs/asyncapi.yaml is checked with the AsyncAPI parser from npm (versions pinned in tools/asyncapi/package-lock.json).
+npm ci --prefix tools/asyncapi --no-audit --no-fund --loglevel=error >/dev/null
+
 results="$(pwd)/TestResults"
 rm -rf "$results"
 set +e

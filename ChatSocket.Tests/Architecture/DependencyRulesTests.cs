@@ -13,14 +13,15 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Backplane", "Operations", "Connections", "Chat", "Rooms", "History", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Hosting"] = ["Backplane", "Operations", "Connections", "Chat", "Rooms", "History", "Identity", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
         ["Operations"] = ["Health", "Persistence", "Backplane"],
         ["Backplane"] = ["Rooms", "Messages"],
         ["Health"] = [],
-        ["Connections"] = ["Chat", "Rooms", "Protocol", "WebSockets"],
-        ["Chat"] = ["Rooms", "History", "Persistence", "Protocol", "Messages"],
-        ["Rooms"] = ["History", "Persistence", "Protocol", "Messages"],
-        ["History"] = ["Persistence", "Protocol", "Messages"],
+        ["Connections"] = ["Chat", "Rooms", "Identity", "Protocol", "WebSockets"],
+        ["Chat"] = ["Rooms", "History", "Identity", "Persistence", "Protocol", "Messages"],
+        ["Rooms"] = ["History", "Identity", "Persistence", "Protocol", "Messages"],
+        ["History"] = ["Identity", "Persistence", "Protocol", "Messages"],
+        ["Identity"] = ["Protocol"],
         ["Persistence"] = ["Messages"],
         ["Protocol"] = ["Messages", "WebSockets"],
         ["Messages"] = [],

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ChatSocket.Tests.Support;
@@ -52,33 +51,27 @@ public sealed class StartupFailureTests
         Assert.That(stdout, Does.Contain("Unknown setting Chat:MaxConections is ignored (did you mean Chat:MaxConnections?)"));
     }
 
-    // Runs the built server (ChatSocket.dll next to the tests) with the embedded store in memory on a free port.
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunServerAsync(params string[] args)
+    [Test]
+    public async Task A_signing_key_shorter_than_32_bytes_is_one_line_naming_Auth_SigningKey()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "ChatSocket.dll"), "--contentRoot", ChatServer.ProjectDirectory, "--Embedded:DataDirectory=", "--urls", "http://127.0.0.1:0", .. args])
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var (exitCode, stdout, stderr) = await RunServerAsync("--Auth:SigningKey=too-short");
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
+        Assert.That(stderr, Does.Contain("Auth:SigningKey has 9 bytes").And.Contain("at least 32"));
+        Assert.That(stdout + stderr, Does.Not.Contain("too-short"), "the key itself is never printed");
     }
+
+    [Test]
+    public async Task An_authority_without_an_audience_is_refused()
+    {
+        var (exitCode, _, stderr) = await RunServerAsync("--Auth:Authority=https://login.example");
+
+        Assert.That(exitCode, Is.EqualTo(1));
+        Assert.That(stderr, Does.Contain("Auth:Audience is required with Auth:Authority"));
+    }
+
+    // Runs the built server with the embedded store in memory on a free port.
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunServerAsync(params string[] args) =>
+        ServerProcess.RunAsync(["--contentRoot", ChatServer.ProjectDirectory, "--Embedded:DataDirectory=", "--urls", "http://127.0.0.1:0", .. args]);
 }

@@ -30,6 +30,22 @@ public sealed class ClientRequestParserTests
     }
 
     [Test]
+    public void A_refresh_frame_carries_its_token_and_a_token_that_is_not_a_string_is_a_bad_request()
+    {
+        var status = ClientRequestParser.Parse(""" {"type":"refresh","token":"a.b.c"} """u8, out var request, out _);
+        var wrong = ClientRequestParser.Parse(""" {"type":"refresh","token":42} """u8, out _, out var error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo(ParseStatus.Request));
+            Assert.That(request!.Kind, Is.EqualTo(ClientRequestKind.Refresh));
+            Assert.That(request.Token, Is.EqualTo("a.b.c"));
+            Assert.That(wrong, Is.EqualTo(ParseStatus.Invalid));
+            Assert.That(error!.Message, Is.EqualTo("token must be a string"));
+        });
+    }
+
+    [Test]
     public void Deep_nesting_is_malformed_rather_than_a_stack_risk()
     {
         var deep = "{\"type\":\"ping\",\"x\":" + new string('[', 100) + new string(']', 100) + "}";

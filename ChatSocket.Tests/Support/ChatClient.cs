@@ -46,6 +46,11 @@ internal sealed class ChatClient : IAsyncDisposable
             socket.Options.SetRequestHeader("Origin", options.Origin);
         }
 
+        if (options.BearerToken is not null)
+        {
+            socket.Options.SetRequestHeader("Authorization", "Bearer " + options.BearerToken);
+        }
+
         HttpMessageInvoker? invoker = null;
         if (options.ReceiveBufferSize is { } size)
         {

@@ -9,6 +9,9 @@ internal sealed class ChatClientOptions
     /// <summary>False: the client does not read at all (a stuck consumer) until <see cref="ChatClient.StartReceiving"/>.</summary>
     public bool StartReceiving { get; init; } = true;
 
+    /// <summary>A token sent as <c>Authorization: Bearer</c> on the upgrade.</summary>
+    public string? BearerToken { get; init; }
+
     /// <summary>A small socket receive buffer (bytes) makes a non-reading client's backlog reach the server sooner.</summary>
     public int? ReceiveBufferSize { get; init; }
 }

@@ -54,8 +54,10 @@ internal sealed class ChatServer : IAsyncDisposable
     /// new database of the <see cref="TestStore"/> and spills into a new temporary directory; pass
     /// <c>Mongo:Database</c> and <c>Persistence:DataDirectory</c> to start it again on the same ones.
     /// </summary>
-    public static Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
-        StartOnAsync(settings, new Uri("http://127.0.0.1:0"));
+    /// <param name="settings">Configuration keys to override.</param>
+    /// <param name="configure">Runs on the builder after the test defaults (e.g. a capturing logger provider).</param>
+    public static Task<ChatServer> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null) =>
+        StartOnAsync(settings, new Uri("http://127.0.0.1:0"), configure);
 
     /// <summary>
     /// Stops this server the way SIGTERM does (its connections get 1001), then starts the application again on the
@@ -68,7 +70,7 @@ internal sealed class ChatServer : IAsyncDisposable
         return await StartOnAsync(_settings, BaseUri);
     }
 
-    private static async Task<ChatServer> StartOnAsync(IReadOnlyDictionary<string, string?>? settings, Uri listenOn)
+    private static async Task<ChatServer> StartOnAsync(IReadOnlyDictionary<string, string?>? settings, Uri listenOn, Action<WebApplicationBuilder>? configure = null)
     {
         if (string.IsNullOrEmpty(TestStore.ConnectionString))
         {
@@ -92,6 +94,7 @@ internal sealed class ChatServer : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(effective);
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                configure?.Invoke(builder);
             });
         try
         {
@@ -110,10 +113,15 @@ internal sealed class ChatServer : IAsyncDisposable
         };
     }
 
-    /// <summary>The WebSocket URI with the optional <c>user</c> and <c>room</c> query parameters.</summary>
-    public Uri WebSocketUriFor(string? user = null, string? room = null)
+    /// <summary>The WebSocket URI with the optional <c>user</c>, <c>room</c> and <c>access_token</c> query parameters.</summary>
+    public Uri WebSocketUriFor(string? user = null, string? room = null, string? accessToken = null)
     {
         var query = new List<string>();
+        if (accessToken is not null)
+        {
+            query.Add("access_token=" + Uri.EscapeDataString(accessToken));
+        }
+
         if (user is not null)
         {
             query.Add("user=" + Uri.EscapeDataString(user));
@@ -131,6 +139,11 @@ internal sealed class ChatServer : IAsyncDisposable
     public Task<ChatClient> ConnectAsync(string? user = null, string? room = null, ChatClientOptions? options = null) =>
         ChatClient.ConnectAsync(WebSocketUriFor(user, room), options);
 
+    /// <summary>Connects with <paramref name="token"/> as <c>access_token</c> (and an optional <c>user</c> the server
+    /// must ignore).</summary>
+    public Task<ChatClient> ConnectWithTokenAsync(string token, string? user = null, string? room = null) =>
+        ChatClient.ConnectAsync(WebSocketUriFor(user, room, token));
+
     /// <summary>A client connected and joined to <paramref name="room"/> (its <c>joined</c> and <c>history</c> consumed).</summary>
     public async Task<ChatClient> ConnectAndJoinAsync(string user, string room)
     {
@@ -143,6 +156,28 @@ internal sealed class ChatServer : IAsyncDisposable
 
     /// <summary>An HTTP client for <see cref="BaseUri"/>.</summary>
     public HttpClient CreateHttpClient() => new() { BaseAddress = BaseUri, Timeout = Deadline };
+
+    /// <summary>
+    /// Sends a WebSocket upgrade request for <c>/ws</c> (with <paramref name="accessToken"/> in the query and/or
+    /// <paramref name="bearer"/> as <c>Authorization</c>) and returns the status and, for a refusal, its body.
+    /// </summary>
+    public async Task<(int Status, string Body)> ProbeUpgradeAsync(string? accessToken = null, string? bearer = null)
+    {
+        using var http = CreateHttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, WebSocketUriFor(accessToken: accessToken).PathAndQuery);
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new System.Net.Http.Headers.ProductHeaderValue("websocket"));
+        request.Headers.Add("Sec-WebSocket-Version", "13");
+        request.Headers.Add("Sec-WebSocket-Key", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Deadline);
+        var status = (int)response.StatusCode;
+        return (status, status == 101 ? "" : await response.Content.ReadAsStringAsync().WaitAsync(Deadline));
+    }
 
     /// <summary>GET a JSON document.</summary>
     public async Task<JsonElement> GetJsonAsync(string path)

@@ -1,5 +1,6 @@
 using System.Text;
 using ChatSocket.History;
+using ChatSocket.Identity;
 using ChatSocket.Messages;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
@@ -12,10 +13,11 @@ namespace ChatSocket.Chat;
 /// <summary>
 /// The application layer: what a client's request means. It takes the text frames of protocol v1 from a connection
 /// and parses, rate-limits and checks them, then joins, leaves, sends (through <see cref="MessageAcceptor"/>), pages
-/// history or answers a ping. Every refusal, including the database being unavailable, is an <c>error</c> frame and
-/// the connection stays usable.
+/// history, refreshes the client's token or answers a ping. Every refusal, including the database being unavailable,
+/// is an <c>error</c> frame and the connection stays usable. Who may join or read a room is <see cref="RoomAccess"/>'s
+/// rule.
 /// </summary>
-internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acceptor, IMessageHistory history, IOptions<ChatOptions> options)
+internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acceptor, IMessageHistory history, TokenValidator tokens, IOptions<ChatOptions> options)
 {
     private readonly ChatOptions _options = options.Value;
 
@@ -55,6 +57,9 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
             case ClientRequestKind.Ping:
                 session.Send(ServerFrames.Pong);
                 break;
+            case ClientRequestKind.Refresh:
+                await RefreshAsync(session, request.Token, cancellationToken);
+                break;
         }
     }
 
@@ -65,6 +70,12 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
         if (!ProtocolRules.IsValidRoomId(roomId))
         {
             session.SendError(BadRoomId(reference));
+            return;
+        }
+
+        if (RoomAccess.Refusal(session.Identity, roomId!) is { } refusal)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Forbidden, refusal, reference));
             return;
         }
 
@@ -133,9 +144,14 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
             return;
         }
 
-        rooms.Leave(session.Client, request.RoomId!);
-        session.RemoveRoom(request.RoomId!);
-        session.Send(ServerFrames.Left(request.RoomId!));
+        LeaveRoom(session, request.RoomId!);
+    }
+
+    private void LeaveRoom(ChatSession session, string roomId)
+    {
+        rooms.Leave(session.Client, roomId);
+        session.RemoveRoom(roomId);
+        session.Send(ServerFrames.Left(roomId));
     }
 
     private async ValueTask SendAsync(ChatSession session, ClientRequest request, CancellationToken cancellationToken)
@@ -204,6 +220,12 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
             return;
         }
 
+        if (RoomAccess.Refusal(session.Identity, request.RoomId!) is { } refusal)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Forbidden, refusal, "history"));
+            return;
+        }
+
         if (request.Limit is <= 0)
         {
             session.SendError(new ProtocolError(ErrorCodes.BadRequest, "limit must be positive", "history"));
@@ -237,6 +259,41 @@ internal sealed class ChatRequestHandler(RoomRegistry rooms, MessageAcceptor acc
         }
 
         session.Send(ServerFrames.History(request.RoomId!, page));
+    }
+
+    // A new token for the same user before the current one runs out: the connection lives on under it. Rooms the new
+    // token no longer grants are left, so that access always follows the token in force.
+    private async ValueTask RefreshAsync(ChatSession session, string? token, CancellationToken cancellationToken)
+    {
+        if (session.Identity is null)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.BadRequest, "authentication is off on this server: there is no token to refresh", "refresh"));
+            return;
+        }
+
+        var check = await tokens.ValidateAsync(token, cancellationToken);
+        if (check.Identity is not { } refreshed)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Unauthorized, $"{check.Detail} ({check.ReasonCode}); the connection keeps its current token", "refresh"));
+            return;
+        }
+
+        if (refreshed.Name != session.User)
+        {
+            session.SendError(new ProtocolError(ErrorCodes.Forbidden, "the token is for another user; a connection keeps its user", "refresh"));
+            return;
+        }
+
+        session.Refresh(refreshed);
+        foreach (var roomId in session.Rooms.ToArray())
+        {
+            if (RoomAccess.Refusal(refreshed, roomId) is not null)
+            {
+                LeaveRoom(session, roomId);
+            }
+        }
+
+        session.Send(ServerFrames.Refreshed(refreshed.ExpiresAt));
     }
 
     // The database did not answer a history read (an outage, a timeout): the client is told, the connection lives on.

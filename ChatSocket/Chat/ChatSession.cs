@@ -1,3 +1,4 @@
+using ChatSocket.Identity;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
 
@@ -5,20 +6,42 @@ namespace ChatSocket.Chat;
 
 /// <summary>
 /// One client's state in the chat: who it is, the rooms it joined and its rate limit. Touched only by its
-/// connection's receive loop and its end; the writer reaches it only through <see cref="OnStored"/>.
+/// connection's receive loop and its end; the writer reaches it only through <see cref="OnStored"/>, the keep-alive
+/// sweep only through <see cref="IsExpired"/>.
 /// </summary>
-internal sealed class ChatSession(IChatClient client, ChatOptions options) : IAckTarget
+/// <param name="client">The connection behind the session.</param>
+/// <param name="options">The chat's limits (rate limit).</param>
+/// <param name="identity">The token's identity; null when authentication is off.</param>
+internal sealed class ChatSession(IChatClient client, ChatOptions options, UserIdentity? identity = null) : IAckTarget
 {
     /// <summary>The text of a <see cref="ErrorCodes.DuplicateClientMsgId"/> error.</summary>
     public const string DuplicateClientMsgIdMessage = "this client_msg_id was already used for another message in this room; a resend must carry the same content";
 
     private readonly List<string> _rooms = [];
+    private volatile UserIdentity? _identity = identity;
 
     /// <summary>The connection behind the session.</summary>
     public IChatClient Client => client;
 
     /// <summary>The user name every message of this client carries as <c>sender</c>.</summary>
     public string User => client.User;
+
+    /// <summary>What the client's current token says (rooms, expiry); null when authentication is off.</summary>
+    public UserIdentity? Identity => _identity;
+
+    /// <summary>Whether the token has run out (never without authentication): the connection must close.</summary>
+    public bool IsExpired(DateTimeOffset now) => _identity is { } current && now >= current.ValidUntil;
+
+    /// <summary>Takes a refreshed token of the same user: its rooms and expiry from now on.</summary>
+    public void Refresh(UserIdentity refreshed)
+    {
+        if (refreshed.Name != User)
+        {
+            throw new ArgumentException("a refresh must be for the same user", nameof(refreshed));
+        }
+
+        _identity = refreshed;
+    }
 
     /// <summary>Frames per second this client may send.</summary>
     public TokenBucket RateLimiter { get; } = new(options.MessagesPerSecond, options.MessageBurst);

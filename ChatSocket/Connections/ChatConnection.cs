@@ -1,4 +1,5 @@
 using ChatSocket.Chat;
+using ChatSocket.Identity;
 using ChatSocket.WebSockets;
 
 namespace ChatSocket.Connections;
@@ -13,6 +14,7 @@ internal sealed class ChatConnection : IChatClient
     private static readonly byte[] SlowConsumerClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.TryAgainLater, "slow consumer");
     private static readonly byte[] ShutdownClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "server shutting down");
     private static readonly byte[] IdleClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "idle timeout");
+    private static readonly byte[] ExpiredClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.PolicyViolation, "token expired");
 
     private readonly ChatOptions _options;
     private readonly ChatMetrics _metrics;
@@ -23,7 +25,9 @@ internal sealed class ChatConnection : IChatClient
     private long _lastPing;
     private volatile bool _slowConsumer;
 
-    public ChatConnection(long id, string user, ChatOptions options, ChatMetrics metrics, ILogger logger)
+    /// <summary>A connection of <paramref name="user"/>; <paramref name="identity"/> is its token's identity (whose
+    /// name is <paramref name="user"/>), null when authentication is off.</summary>
+    public ChatConnection(long id, string user, UserIdentity? identity, ChatOptions options, ChatMetrics metrics, ILogger logger)
     {
         Id = id;
         User = user;
@@ -31,7 +35,7 @@ internal sealed class ChatConnection : IChatClient
         _metrics = metrics;
         _logger = logger;
         _outbox = new Outbox(options.SendQueueCapacity, options.MaxWriteBytes);
-        Session = new ChatSession(this, options);
+        Session = new ChatSession(this, options, identity);
     }
 
     public long Id { get; }
@@ -88,9 +92,15 @@ internal sealed class ChatConnection : IChatClient
     /// <summary>Starts the closing handshake with <paramref name="code"/>; later sends are dropped.</summary>
     public void Close(ushort code, string reason) => Close(WebSocketFrameEncoder.Close(code, reason));
 
-    /// <summary>Keep-alive: pings a quiet peer, closes one silent past the idle timeout.</summary>
-    public void CheckKeepAlive(long now, long pingAfterMs, long idleAfterMs)
+    /// <summary>Keep-alive: closes a connection whose token ran out (1008), pings a quiet peer, closes one silent past
+    /// the idle timeout.</summary>
+    public void CheckKeepAlive(long now, long pingAfterMs, long idleAfterMs, DateTimeOffset utcNow)
     {
+        if (CloseIfExpired(utcNow))
+        {
+            return;
+        }
+
         var silent = now - Volatile.Read(ref _lastReceived);
         if (silent >= idleAfterMs)
         {
@@ -164,12 +174,32 @@ internal sealed class ChatConnection : IChatClient
         }
     }
 
-    private void Close(byte[] closeFrame)
+    private bool Close(byte[] closeFrame)
     {
         if (_outbox.TryEnqueueLast(closeFrame, discardPending: false))
         {
             _closing.TrySetResult();
+            return true;
         }
+
+        return false;
+    }
+
+    // Called by the sweep and before each frame is handled, so that no request runs on an expired token even between
+    // two sweeps.
+    private bool CloseIfExpired(DateTimeOffset utcNow)
+    {
+        if (!Session.IsExpired(utcNow))
+        {
+            return false;
+        }
+
+        if (!IsClosing && Close(ExpiredClose))
+        {
+            ConnectionLog.TokenExpired(_logger, Id);
+        }
+
+        return true;
     }
 
     private async Task ReceiveLoopAsync(Stream stream, ChatRequestHandler handler, CancellationToken cancellationToken)
@@ -197,7 +227,7 @@ internal sealed class ChatConnection : IChatClient
             Volatile.Write(ref _lastReceived, Environment.TickCount64);
             switch (frame.Kind)
             {
-                case WebSocketReadKind.Text when !IsClosing:
+                case WebSocketReadKind.Text when !IsClosing && !CloseIfExpired(DateTimeOffset.UtcNow):
                     await handler.HandleAsync(Session, frame.Payload, cancellationToken);
                     break;
                 case WebSocketReadKind.Ping:

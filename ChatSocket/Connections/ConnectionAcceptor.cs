@@ -1,4 +1,5 @@
 using ChatSocket.Chat;
+using ChatSocket.Identity;
 using ChatSocket.Protocol;
 using ChatSocket.WebSockets;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,11 +10,14 @@ using Microsoft.Net.Http.Headers;
 namespace ChatSocket.Connections;
 
 /// <summary>
-/// Serves <c>GET /ws</c>: checks the handshake, the Origin allow-list (403) and the connection limit (503), upgrades
-/// through <see cref="IHttpUpgradeFeature"/> and runs the <see cref="ChatConnection"/> on the upgraded stream.
+/// Serves <c>GET /ws</c>: checks the handshake, the Origin allow-list (403), the token when authentication is on
+/// (401), the per-user limit (429) and the connection limit (503), upgrades through <see cref="IHttpUpgradeFeature"/>
+/// and runs the <see cref="ChatConnection"/> on the upgraded stream.
 /// </summary>
 internal sealed class ConnectionAcceptor(
     ConnectionRegistry connections,
+    UserConnectionCounts userConnections,
+    TokenValidator tokens,
     ChatRequestHandler handler,
     ChatMetrics metrics,
     IHostApplicationLifetime lifetime,
@@ -50,24 +54,53 @@ internal sealed class ConnectionAcceptor(
             return;
         }
 
-        if (!connections.TryReserve())
+        var check = await tokens.CheckRequestAsync(context.Request, context.RequestAborted);
+        if (check.Failure is not null)
         {
-            ConnectionLog.ConnectionLimitReached(logger, connections.Limit);
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection limit reached", "limit");
+            var problem = AuthProblems.Unauthorized(context.Response, check);
+            ConnectionLog.TokenRefused(logger, problem.StatusCode, check.ReasonCode!);
+            metrics.UpgradeRejected("unauthorized");
+            await problem.ExecuteAsync(context);
+            return;
+        }
+
+        var identity = check.Identity;
+        if (identity is not null && !userConnections.TryReserve(identity.Name))
+        {
+            ConnectionLog.UserConnectionLimitReached(logger, identity.Name, userConnections.Limit);
+            metrics.UpgradeRejected("user_limit");
+            await AuthProblems.TooManyConnections(userConnections.Limit).ExecuteAsync(context);
             return;
         }
 
         try
         {
-            await RunAsync(context, upgrade, key);
+            if (!connections.TryReserve())
+            {
+                ConnectionLog.ConnectionLimitReached(logger, connections.Limit);
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection limit reached", "limit");
+                return;
+            }
+
+            try
+            {
+                await RunAsync(context, upgrade, key, identity);
+            }
+            finally
+            {
+                connections.Release();
+            }
         }
         finally
         {
-            connections.Release();
+            if (identity is not null)
+            {
+                userConnections.Release(identity.Name);
+            }
         }
     }
 
-    private async Task RunAsync(HttpContext context, IHttpUpgradeFeature upgrade, string key)
+    private async Task RunAsync(HttpContext context, IHttpUpgradeFeature upgrade, string key, UserIdentity? identity)
     {
         // A WebSocket is long-lived and often quiet: Kestrel's minimum data rates must not apply. A client too slow
         // to read is handled by the send queue's own policy (1013), and no rate bookkeeping runs on each flush.
@@ -85,13 +118,15 @@ internal sealed class ConnectionAcceptor(
         context.Response.Headers[HeaderNames.SecWebSocketAccept] = WebSocketHandshake.ComputeAccept(key);
         var stream = await upgrade.UpgradeAsync();
 
-        var requestedUser = context.Request.Query["user"].ToString();
+        // With a token the name is the token's; user= is ignored.
+        var requestedUser = identity is null ? context.Request.Query["user"].ToString() : "";
         var id = connections.NextId();
         var userValid = requestedUser.Length == 0 || ProtocolRules.IsValidUser(requestedUser, _options.MaxUserLength);
-        var user = requestedUser.Length > 0 && userValid ? requestedUser : $"guest-{id}";
-        var connection = new ChatConnection(id, user, _options, metrics, logger);
-        using var scope = logger.BeginConnectionScope(id, user);
-        ConnectionLog.Opened(logger, id, user, context.Connection.RemoteIpAddress?.ToString());
+        var user = identity?.Name ?? (requestedUser.Length > 0 && userValid ? requestedUser : $"guest-{id}");
+        var connection = new ChatConnection(id, user, identity, _options, metrics, logger);
+        var remoteAddress = context.Connection.RemoteIpAddress?.ToString();
+        using var scope = logger.BeginConnectionScope(id, user, remoteAddress);
+        ConnectionLog.Opened(logger, id, user, remoteAddress);
         connections.Add(connection);
         try
         {

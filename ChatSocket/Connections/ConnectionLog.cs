@@ -3,12 +3,12 @@ namespace ChatSocket.Connections;
 /// <summary>Source-generated log messages of the connection layer (event ids 1000-1099).</summary>
 internal static partial class ConnectionLog
 {
-    private static readonly Func<ILogger, long, string, IDisposable?> ConnectionScope =
-        LoggerMessage.DefineScope<long, string>("Connection {ConnectionId} ({User})");
+    private static readonly Func<ILogger, long, string, string?, IDisposable?> ConnectionScope =
+        LoggerMessage.DefineScope<long, string, string?>("Connection {ConnectionId} ({User} from {RemoteAddress})");
 
-    /// <summary>A log scope carrying the connection id and user for everything logged while it runs.</summary>
-    public static IDisposable? BeginConnectionScope(this ILogger logger, long connectionId, string user) =>
-        ConnectionScope(logger, connectionId, user);
+    /// <summary>A log scope carrying the connection id, user and remote address for everything logged while it runs.</summary>
+    public static IDisposable? BeginConnectionScope(this ILogger logger, long connectionId, string user, string? remoteAddress) =>
+        ConnectionScope(logger, connectionId, user, remoteAddress);
 
     [LoggerMessage(1000, LogLevel.Debug, "Connection {ConnectionId} opened for {User} from {RemoteAddress}")]
     public static partial void Opened(ILogger logger, long connectionId, string user, string? remoteAddress);
@@ -36,4 +36,13 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(1008, LogLevel.Warning, "Connection limit {Limit} reached; refusing an upgrade with 503")]
     public static partial void ConnectionLimitReached(ILogger logger, int limit);
+
+    [LoggerMessage(1009, LogLevel.Information, "Connection {ConnectionId}: its token expired, closing with 1008")]
+    public static partial void TokenExpired(ILogger logger, long connectionId);
+
+    [LoggerMessage(1010, LogLevel.Debug, "Upgrade refused with {StatusCode}: token {Reason}")]
+    public static partial void TokenRefused(ILogger logger, int statusCode, string reason);
+
+    [LoggerMessage(1011, LogLevel.Information, "User {User} has {Limit} connections open; refusing another with 429")]
+    public static partial void UserConnectionLimitReached(ILogger logger, string user, int limit);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using ChatSocket.Identity;
 using ChatSocket.Messages;
 using ChatSocket.Persistence;
 using ChatSocket.Protocol;
@@ -13,23 +15,42 @@ internal static class HistoryApi
     /// <summary>
     /// Maps <c>GET /api/rooms/{room_id}/messages?before=&amp;after=&amp;limit=</c>: the newest messages, those before
     /// an id (paging back), after an id (catching up), or between two; at most <see cref="ChatOptions.MaxHistory"/>.
-    /// Bad parameters get an RFC 7807 problem response.
+    /// Bad parameters get an RFC 7807 problem response. With authentication on the request needs a token (401) that
+    /// grants the room (403, <see cref="RoomAccess"/>).
     /// </summary>
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/rooms/{room_id}/messages", GetMessagesAsync);
+        endpoints.MapGet("/api/rooms/{room_id}/messages", GetMessagesAsync)
+            .WithName("GetRoomMessages")
+            .WithTags("History")
+            .WithSummary("Stored history of a room, oldest first")
+            .WithDescription("The newest messages; with `before`, those older than an id (paging back); with `after`, those newer than an id (catching up); with both, those between. `limit` is 1 to Chat:MaxHistory (default Chat:DefaultHistory).")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return endpoints;
     }
 
     private static async Task<Results<Ok<MessagePage>, ValidationProblem, ProblemHttpResult>> GetMessagesAsync(
-        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "room_id")] string roomId,
-        string? before,
-        string? after,
-        string? limit,
+        [Microsoft.AspNetCore.Mvc.FromRoute(Name = "room_id"), Description("The room: ^[A-Za-z0-9_.:-]{1,64}$")] string roomId,
+        [Description("A message id (24 hex digits): only messages older than it")] string? before,
+        [Description("A message id (24 hex digits): only messages newer than it")] string? after,
+        [Description("How many messages, 1 to Chat:MaxHistory (default Chat:DefaultHistory)")] string? limit,
+        HttpContext context,
+        TokenValidator tokens,
         IMessageHistory history,
         IOptions<ChatOptions> options,
         CancellationToken cancellationToken)
     {
+        var check = await tokens.CheckRequestAsync(context.Request, cancellationToken);
+        if (check.Failure is not null)
+        {
+            return AuthProblems.Unauthorized(context.Response, check);
+        }
+
+        if (RoomAccess.Refusal(check.Identity, roomId) is { } refusal)
+        {
+            return AuthProblems.Forbidden(refusal);
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (!ProtocolRules.IsValidRoomId(roomId))
         {

@@ -2,9 +2,11 @@ using ChatSocket.Backplane;
 using ChatSocket.Connections;
 using ChatSocket.Health;
 using ChatSocket.History;
+using ChatSocket.Identity;
 using ChatSocket.Operations;
 using ChatSocket.Persistence;
 using ChatSocket.Rooms;
+using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Hosting;
 
@@ -32,20 +34,26 @@ public static class ChatSocketApp
         }
 
         builder.Services.AddChatBackplane(builder.Configuration);
+        builder.Services.AddChatIdentity();
+        builder.Services.AddTokenSafeLogging(builder.Configuration);
         builder.Services.AddChatSocket();
         builder.Services.AddChatHealthChecks();
         builder.AddChatMetrics();
+        builder.Services.AddChatApiReference();
 
         var app = builder.Build();
         app.Lifetime.ApplicationStarted.Register(logGate.Open);
         WarnAboutUnknownSettings(app);
+        IdentityLog.Mode(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatSocket.Identity"), app.Services.GetRequiredService<IOptions<AuthOptions>>().Value);
         app.MapChatMetrics();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.MapChatSocket();
         app.MapRoomsApi();
         app.MapHistoryApi();
+        app.MapAuthApi();
         app.MapChatHealth();
+        app.MapChatApiReference();
         return app;
     }
 
@@ -60,6 +68,7 @@ public static class ChatSocketApp
             (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
             (MetricsOptions.Section, typeof(MetricsOptions)),
             (BackplaneOptions.Section, typeof(BackplaneOptions)),
+            (AuthOptions.Section, typeof(AuthOptions)),
         ];
         foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
         {

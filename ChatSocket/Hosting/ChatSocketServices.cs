@@ -36,6 +36,7 @@ internal static class ChatSocketServices
             return new ChatMetrics(provider.GetRequiredService<IMeterFactory>(), () => connections.Count, () => rooms.Count, connections.QueuedFrames);
         });
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<UserConnectionCounts>();
         services.AddSingleton<ConnectionAcceptor>();
         services.AddSingleton<RecentMessages>();
         services.AddSingleton<MessageHistory>();

@@ -1,5 +1,10 @@
 using ChatSocket.Hosting;
 
+if (args is [TokenCommand.Name, ..])
+{
+    return TokenCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 try
 {
     await using var app = ChatSocketApp.Create(args);

@@ -29,4 +29,7 @@ internal sealed class ClientRequest
 
     /// <summary><c>limit</c> of a <c>history</c> request.</summary>
     public int? Limit { get; init; }
+
+    /// <summary><c>token</c> of a <c>refresh</c>: a new token for the same user. Never logged or echoed.</summary>
+    public string? Token { get; init; }
 }

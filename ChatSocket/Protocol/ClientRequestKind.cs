@@ -8,4 +8,5 @@ internal enum ClientRequestKind
     Send,
     History,
     Ping,
+    Refresh,
 }

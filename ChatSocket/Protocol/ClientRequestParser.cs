@@ -20,7 +20,7 @@ internal static class ClientRequestParser
             return ParseStatus.PlainText;
         }
 
-        string? type = null, roomId = null, content = null, clientMsgId = null, before = null, since = null;
+        string? type = null, roomId = null, content = null, clientMsgId = null, before = null, since = null, token = null;
         int? history = null, limit = null;
         string? fieldError = null;
         try
@@ -39,6 +39,7 @@ internal static class ClientRequestParser
                     case "client_msg_id": clientMsgId = ReadString(ref reader, name, ref fieldError); break;
                     case "before": before = ReadString(ref reader, name, ref fieldError); break;
                     case "since": since = ReadString(ref reader, name, ref fieldError); break;
+                    case "token": token = ReadString(ref reader, name, ref fieldError); break;
                     case "history": history = ReadInt(ref reader, name, ref fieldError); break;
                     case "limit": limit = ReadInt(ref reader, name, ref fieldError); break;
                     default: reader.Skip(); break;
@@ -72,6 +73,7 @@ internal static class ClientRequestParser
             case "send": kind = ClientRequestKind.Send; break;
             case "history": kind = ClientRequestKind.History; break;
             case "ping": kind = ClientRequestKind.Ping; break;
+            case "refresh": kind = ClientRequestKind.Refresh; break;
             case null:
                 error = new ProtocolError(ErrorCodes.BadRequest, "type is required", reference);
                 return ParseStatus.Invalid;
@@ -90,6 +92,7 @@ internal static class ClientRequestParser
             Before = before,
             Since = since,
             Limit = limit,
+            Token = token,
         };
         return ParseStatus.Request;
     }

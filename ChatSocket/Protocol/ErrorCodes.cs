@@ -28,4 +28,11 @@ internal static class ErrorCodes
     /// <summary>The sender already used this <c>client_msg_id</c> in the room for other content: nothing was broadcast or
     /// stored. A <c>client_msg_id</c> stays used for as long as its message is stored.</summary>
     public const string DuplicateClientMsgId = "duplicate_client_msg_id";
+
+    /// <summary>The user may not do this: a join or history read of a room its token does not grant (or another
+    /// pair's direct-message room), or a <c>refresh</c> with a token for another user.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>A <c>refresh</c> whose token was refused (the message says why); the connection keeps its token.</summary>
+    public const string Unauthorized = "unauthorized";
 }

@@ -106,6 +106,15 @@ internal static class ServerFrames
         }
     });
 
+    /// <summary>A <c>refreshed</c> frame: the connection now lives until <paramref name="expiresAt"/>.</summary>
+    public static byte[] Refreshed(DateTimeOffset expiresAt) => Encode(expiresAt, static (w, expires) =>
+    {
+        w.WriteString("type"u8, "refreshed"u8);
+        Span<byte> timestamp = stackalloc byte[32];
+        expires.UtcDateTime.TryFormat(timestamp, out var written, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        w.WriteString("expires_at"u8, timestamp[..written]);
+    });
+
     /// <summary>An <c>error</c> frame.</summary>
     public static byte[] Error(ProtocolError error) => Encode(error, static (w, e) =>
     {

@@ -1,6 +1,7 @@
 // ChatSocket browser client: one connection, one room, protocol v1 (docs/PROTOCOL.md). It reconnects by itself and
 // resumes the room after the newest message it shows; its own messages are pending until the server acks them.
 // Everything that comes from the network is put on the page with textContent, never parsed as HTML.
+// With a token (typed, or ?token= in the page's URL) it connects as access_token; the server names the user.
 "use strict";
 
 (() => {
@@ -16,10 +17,12 @@
   const RETRY_CODES = new Set([1001, 1006, 1011, 1013]);
   const RETRY_BASE_MS = 1000;
   const RETRY_CAP_MS = 10000;
+  // Closed for a policy reason: with a token, the token ran out.
+  const POLICY_VIOLATION = 1008;
 
   const $ = (id) => document.getElementById(id);
   const ui = {
-    joinForm: $("join-form"), name: $("name"), room: $("room"),
+    joinForm: $("join-form"), name: $("name"), room: $("room"), token: $("token"),
     chat: $("chat"), log: $("log"), messages: $("messages"), outbox: $("outbox"), loadOlder: $("load-older"),
     composer: $("composer"), message: $("message"), send: $("send"),
     roomInfo: $("room-info"), roomName: $("room-name"), memberCount: $("member-count"), online: $("online"),
@@ -34,6 +37,8 @@
     resumable: false,
     user: "",
     room: "",
+    // Kept in memory only: never stored, never put back in the address bar.
+    token: "",
     hasMore: false,
     loadingOlder: false,
     // What the server's next answers are, in order (it answers one connection's frames in order): "fresh" and
@@ -60,7 +65,9 @@
     state.joined = false;
     state.expected = [];
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const url = `${scheme}//${location.host}/ws?user=${encodeURIComponent(state.user)}`;
+    // Browsers cannot set headers on a WebSocket: the token goes in the query, as access_token.
+    const query = state.token ? `access_token=${encodeURIComponent(state.token)}` : `user=${encodeURIComponent(state.user)}`;
+    const url = `${scheme}//${location.host}/ws?${query}`;
     setStatus("connecting", "Connecting…");
     let socket;
     try {
@@ -88,9 +95,14 @@
       state.socket = null;
       state.joined = false;
       if (!opened) {
-        // The upgrade failed, and a browser does not say why: ask the server's health endpoint whether it is there.
-        explainRefusal().then(() => { if (!state.socket && state.room) scheduleRetry(); });
+        // The upgrade failed, and a browser does not say why: ask the server whether the token or the server is the
+        // reason. A refused token is not retried: the same token would be refused again.
+        explainRefusal().then((retry) => { if (retry && !state.socket && state.room) scheduleRetry(); });
         setStatus("connecting", "Connecting…");
+      } else if (event.code === POLICY_VIOLATION && state.token) {
+        failUnaccepted(socket, "the token expired before the server accepted it");
+        setStatus("closed", `Disconnected (${event.code}${event.reason ? `: ${event.reason}` : ""})`);
+        showBanner("unauthorized", "Your token expired. Leave, paste a new token and join again.");
       } else if (RETRY_CODES.has(event.code)) {
         scheduleRetry();
       } else {
@@ -152,7 +164,15 @@
     state.countdownTimer = 0;
   }
 
+  // Why a connection or a join was refused: a token the server does not take (said with its reason, and false:
+  // retrying cannot help), else whether the server is there and ready (true: worth retrying).
   async function explainRefusal() {
+    const refusal = await tokenRefusal(state.token);
+    if (refusal) {
+      showBanner("unauthorized", `The server refused the token: ${refusal}`);
+      setStatus("closed", "Token refused");
+      return false;
+    }
     let ready = null;
     try {
       const response = await fetch("/health/ready", { cache: "no-store" });
@@ -168,6 +188,33 @@
     } else {
       showBanner("unready", "The server is not ready (it may be starting or stopping); retrying…");
     }
+    return true;
+  }
+
+  // Asks /api/auth/check about a token (in a header, as a browser cannot read a refused upgrade's answer). Null when
+  // it is accepted, or when the check itself cannot be made (then the connection attempt tells); else the reason.
+  // Also learns the token's user name.
+  async function tokenRefusal(token) {
+    let response;
+    try {
+      const headers = token ? { Authorization: `Bearer ${token}` } : {};
+      response = await fetch("/api/auth/check", { headers, cache: "no-store" });
+    } catch {
+      return null;
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch {
+      // Not JSON (an older server without the endpoint): nothing to tell.
+    }
+    if (response.ok) {
+      if (body && typeof body.user === "string") state.user = body.user;
+      return null;
+    }
+    if (response.status !== 401) return null;
+    const detail = body && typeof body.detail === "string" ? body.detail : "it is not valid";
+    return token ? detail : `this server requires a token (${detail})`;
   }
 
   function showBanner(kind, text) {
@@ -590,15 +637,26 @@
 
   // ---- user actions -----------------------------------------------------------------------------------------
 
-  ui.joinForm.addEventListener("submit", (event) => {
+  ui.joinForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     const user = ui.name.value.trim();
     const room = ui.room.value.trim();
-    if (!user) { ui.name.focus(); return; }
+    const token = ui.token.value.trim();
+    if (!user && !token) { ui.name.focus(); return; }
     if (!ROOM_PATTERN.test(room)) { ui.room.focus(); return; }
     state.user = user;
+    state.token = token;
+    if (token) {
+      // A token the server refuses keeps the form up, saying why; an accepted one names the user.
+      const refusal = await tokenRefusal(token);
+      if (refusal) {
+        showBanner("unauthorized", `The server refused the token: ${refusal}`);
+        ui.token.focus();
+        return;
+      }
+    }
     state.room = room;
-    remember(user, room);
+    remember(user || state.user, room);
     ui.joinForm.hidden = true;
     ui.chat.hidden = false;
     ui.roomInfo.hidden = false;
@@ -692,6 +750,14 @@
   }
 
   function restore() {
+    // A token in the page's address (?token=...) fills the field and leaves the address bar, history and bookmarks.
+    const params = new URLSearchParams(location.search);
+    if (params.has("token")) {
+      ui.token.value = params.get("token") ?? "";
+      params.delete("token");
+      const rest = params.toString();
+      history.replaceState(null, "", `${location.pathname}${rest ? `?${rest}` : ""}${location.hash}`);
+    }
     try {
       ui.name.value = localStorage.getItem("chatsocket.user") ?? "";
       ui.room.value = localStorage.getItem("chatsocket.room") ?? ui.room.value;

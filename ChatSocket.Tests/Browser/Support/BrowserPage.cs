@@ -62,7 +62,8 @@ internal sealed class BrowserPage
         }
 
         await WaitForAsync(
-            $"location.href === {Js(url.ToString())} && document.readyState === 'complete'",
+            // The navigation entry keeps the address loaded even when the page rewrites its own (as ?token= is).
+            $"performance.getEntriesByType('navigation')[0]?.name === {Js(url.ToString())} && document.readyState === 'complete'",
             $"{url} to finish loading",
             deadline,
             cancellationToken);

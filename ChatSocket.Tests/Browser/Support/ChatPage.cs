@@ -24,6 +24,21 @@ internal sealed class ChatPage(BrowserPage page, TimeSpan deadline)
         await Page.PressEnterAsync(cancellationToken);
     }
 
+    /// <summary>Opens <paramref name="pageUrl"/> (which may carry <c>?token=</c>), types a name, a token (unless null)
+    /// and a room and presses Enter, without waiting for the server.</summary>
+    public async Task EnterRoomWithTokenAsync(Uri pageUrl, string name, string? token, string room, CancellationToken cancellationToken)
+    {
+        await Page.NavigateAsync(pageUrl, deadline, cancellationToken);
+        await Page.FillAsync("#name", name, cancellationToken);
+        if (token is not null)
+        {
+            await Page.FillAsync("#token", token, cancellationToken);
+        }
+
+        await Page.FillAsync("#room", room, cancellationToken);
+        await Page.PressEnterAsync(cancellationToken);
+    }
+
     /// <summary>Waits until the server has confirmed the join: only then does the page enable and focus the composer.</summary>
     public Task WaitUntilJoinedAsync(CancellationToken cancellationToken) =>
         Page.WaitForAsync(

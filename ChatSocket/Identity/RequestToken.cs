@@ -1,0 +1,29 @@
+using Microsoft.Net.Http.Headers;
+
+namespace ChatSocket.Identity;
+
+/// <summary>
+/// Where a request carries its token: <c>Authorization: Bearer</c>, or the <c>access_token</c> query parameter
+/// (browsers cannot set headers on a WebSocket; SignalR uses the same name). The header wins when both are there.
+/// </summary>
+internal static class RequestToken
+{
+    /// <summary>The query parameter.</summary>
+    public const string QueryName = "access_token";
+
+    private const string BearerPrefix = "Bearer ";
+
+    /// <summary>The token, or null when the request has none.</summary>
+    public static string? From(HttpRequest request)
+    {
+        foreach (var value in request.Headers[HeaderNames.Authorization])
+        {
+            if (value is not null && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) && value.AsSpan(BearerPrefix.Length).Trim().Length > 0)
+            {
+                return value[BearerPrefix.Length..].Trim();
+            }
+        }
+
+        return request.Query[QueryName].ToString() is { Length: > 0 } query ? query : null;
+    }
+}
