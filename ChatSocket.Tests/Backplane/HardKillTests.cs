@@ -6,20 +6,12 @@ namespace ChatSocket.Tests.Backplane;
 /// <summary>A node killed with SIGKILL mid-run (no drain, no close frames): its clients go on on another node.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class HardKillTests
+public sealed class HardKillTests : RedisFixture
 {
-    private RedisProcess _redis = null!;
-
-    [OneTimeSetUp]
-    public async Task StartRedisAsync() => _redis = await RedisProcess.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopRedisAsync() => await _redis.DisposeAsync();
-
     [Test]
     public async Task Clients_of_a_node_killed_mid_run_resume_on_another_node_without_gap_or_duplicate_and_lose_nothing_acked()
     {
-        await using var cluster = await Cluster.StartAsync(_redis, nodes: 1);
+        await using var cluster = await Cluster.StartAsync(Redis, nodes: 1);
         var survivor = cluster.Nodes[0];
         var room = "sigkill";
         const int total = 150;

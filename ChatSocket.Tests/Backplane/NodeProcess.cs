@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using ChatSocket.Tests.Support;
 
 namespace ChatSocket.Tests.Backplane;
@@ -30,7 +29,7 @@ internal sealed class NodeProcess : IAsyncDisposable
             Assert.Inconclusive($"{dll} is not built (dotnet build ChatSocket.sln)");
         }
 
-        var baseUri = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseUri = new Uri($"http://127.0.0.1:{RedisProcess.FreePort()}/");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = ChatServer.ProjectDirectory,
@@ -123,11 +122,4 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     private static string BuildConfiguration() =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

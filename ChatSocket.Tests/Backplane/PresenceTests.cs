@@ -5,20 +5,12 @@ namespace ChatSocket.Tests.Backplane;
 /// <summary>Member counts and presence across nodes sharing one Redis (docs/SCALING.md, "Presence across nodes").</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class PresenceTests
+public sealed class PresenceTests : RedisFixture
 {
-    private RedisProcess _redis = null!;
-
-    [OneTimeSetUp]
-    public async Task StartRedisAsync() => _redis = await RedisProcess.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopRedisAsync() => await _redis.DisposeAsync();
-
     [Test]
     public async Task Members_on_two_nodes_see_each_others_presence_and_the_same_counts()
     {
-        await using var cluster = await Cluster.StartAsync(_redis, nodes: 2);
+        await using var cluster = await Cluster.StartAsync(Redis, nodes: 2);
         var room = "together";
         await using var alice = await cluster.Nodes[0].ConnectAndJoinAsync("alice", room);
         await Eventually.ReturnsAsync(() => cluster.Nodes[1].MembersAsync(room), n => n == 1, "node 1 to list alice's room");
@@ -48,7 +40,7 @@ public sealed class PresenceTests
     [Test]
     public async Task The_members_of_a_node_killed_with_SIGKILL_leave_the_counts_once_its_heartbeat_runs_out()
     {
-        await using var cluster = await Cluster.StartAsync(_redis, nodes: 1);
+        await using var cluster = await Cluster.StartAsync(Redis, nodes: 1);
         var room = "crash";
         var doomed = await cluster.StartProcessNodeAsync();
         var bob = await doomed.ConnectAsync("bob");
@@ -75,7 +67,7 @@ public sealed class PresenceTests
     [Test]
     public async Task A_node_stopped_gracefully_leaves_the_counts_at_the_next_heartbeat()
     {
-        await using var cluster = await Cluster.StartAsync(_redis, nodes: 2);
+        await using var cluster = await Cluster.StartAsync(Redis, nodes: 2);
         var room = "graceful";
         await using var alice = await cluster.Nodes[0].ConnectAndJoinAsync("alice", room);
         var bob = await cluster.Nodes[1].ConnectAndJoinAsync("bob", room);
