@@ -65,6 +65,34 @@ public sealed class BackplaneTests
     }
 
     [Test]
+    public async Task Rooms_publishing_in_the_same_second_get_distinct_ids_and_every_message_is_stored()
+    {
+        // MongoDB's _id is unique across rooms: ids issued per room must not collide between rooms.
+        await using var cluster = await Cluster.StartAsync(_redis, nodes: 1);
+        var rooms = Enumerable.Range(0, 4).Select(i => $"same-second-{i}").ToList();
+        var members = new List<ChatClient>();
+        foreach (var room in rooms)
+        {
+            members.Add(await cluster.Nodes[0].ConnectAndJoinAsync("alice", room));
+        }
+
+        foreach (var (member, room) in members.Zip(rooms))
+        {
+            await member.SendJsonAsync(new { type = "send", room_id = room, content = "hi", client_msg_id = "first" });
+        }
+
+        var replies = new List<string>();
+        foreach (var (member, room) in members.Zip(rooms))
+        {
+            var reply = await member.ReceiveAsync(f => f.GetProperty("type").GetString() is "ack" or "error");
+            replies.Add(reply.GetProperty("type").GetString() == "ack" ? reply.GetProperty("id").GetString()! : reply.GetProperty("code").GetString()!);
+            await member.DisposeAsync();
+        }
+
+        Assert.That(replies, Is.Unique.And.All.Length.EqualTo(24), "each room's message acked under an id of its own");
+    }
+
+    [Test]
     public async Task A_join_on_another_node_gets_what_was_published_before_it_listened_and_then_the_live_stream()
     {
         await using var cluster = await Cluster.StartAsync(_redis, nodes: 2);

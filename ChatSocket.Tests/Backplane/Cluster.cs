@@ -5,7 +5,14 @@ namespace ChatSocket.Tests.Backplane;
 /// <summary>Nodes of one cluster: real servers on their own ports, one MongoDB database, one Redis.</summary>
 internal sealed class Cluster : IAsyncDisposable
 {
-    private Cluster(IReadOnlyList<Node> nodes) => Nodes = nodes;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly List<NodeProcess> _processes = [];
+
+    private Cluster(IReadOnlyList<Node> nodes, IReadOnlyDictionary<string, string?> settings)
+    {
+        Nodes = nodes;
+        _settings = settings;
+    }
 
     public IReadOnlyList<Node> Nodes { get; }
 
@@ -17,6 +24,9 @@ internal sealed class Cluster : IAsyncDisposable
             ["Backplane:Timeout"] = "00:00:01",
             ["Chat:MessagesPerSecond"] = "100000",
             ["Chat:MessageBurst"] = "100000",
+            // A node that stops its heartbeat leaves the counts within 2.25 s.
+            ["Backplane:NodeTimeout"] = "00:00:02",
+            ["Backplane:HeartbeatInterval"] = "00:00:00.250",
         };
         var started = new List<Node>();
         for (var i = 0; i < nodes; i++)
@@ -26,11 +36,24 @@ internal sealed class Cluster : IAsyncDisposable
             started.Add(new Node(server));
         }
 
-        return new Cluster(started);
+        return new Cluster(started, settings);
+    }
+
+    /// <summary>One more node, as its own process (killable with SIGKILL), on the cluster's database and Redis.</summary>
+    public async Task<NodeProcess> StartProcessNodeAsync()
+    {
+        var node = await NodeProcess.StartAsync(_settings);
+        _processes.Add(node);
+        return node;
     }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var process in _processes)
+        {
+            await process.DisposeAsync();
+        }
+
         foreach (var node in Nodes)
         {
             await node.Server.DisposeAsync();
@@ -47,6 +70,16 @@ internal sealed class Cluster : IAsyncDisposable
         public Task<ChatClient> ConnectAndJoinAsync(string user, string room) => Server.ConnectAndJoinAsync(user, room);
 
         public HttpClient CreateHttpClient() => Server.CreateHttpClient();
+
+        /// <summary>The member count <c>GET /api/rooms</c> gives for a room (0 when it is not listed).</summary>
+        public async Task<int> MembersAsync(string room)
+        {
+            var list = await Server.GetJsonAsync("/api/rooms");
+            return list.GetProperty("rooms").EnumerateArray()
+                .Where(r => r.GetProperty("room_id").GetString() == room)
+                .Select(r => r.GetProperty("members").GetInt32())
+                .SingleOrDefault();
+        }
 
         public Task StopAsync() => Server.StopAsync();
 

@@ -97,7 +97,8 @@ internal sealed class RedisProcess : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static int FreePort()
+    /// <summary>A port nothing listens on right now.</summary>
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

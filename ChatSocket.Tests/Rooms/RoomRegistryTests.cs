@@ -67,6 +67,6 @@ public sealed class RoomRegistryTests
             }
         }
 
-        Assert.That(rooms.Summaries().Select(r => (r.RoomId, r.Members)), Is.EqualTo(new[] { ("end-1", 1) }));
+        Assert.That((await rooms.SummariesAsync(CancellationToken.None)).Select(r => (r.RoomId, r.Members)), Is.EqualTo(new[] { ("end-1", 1) }));
     }
 }

@@ -17,4 +17,10 @@ internal static partial class BackplaneLog
 
     [LoggerMessage(EventId = 4305, Level = LogLevel.Error, Message = "Backplane: a message on the channel of room {RoomId} could not be decoded and was dropped")]
     public static partial void Undecodable(ILogger logger, string roomId, Exception exception);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Warning, Message = "Backplane: membership changes cannot reach Redis ({Reason}); other nodes' counts of this node's members are stale until it is back")]
+    public static partial void PresenceFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Information, Message = "Backplane: membership changes reach Redis again")]
+    public static partial void PresenceRestored(ILogger logger);
 }

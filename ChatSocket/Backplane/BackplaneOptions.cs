@@ -26,4 +26,14 @@ internal sealed class BackplaneOptions
     /// <summary>How long Redis keeps a quiet room's recent messages (default 1 h).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan RecentRetention { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long the other nodes keep counting a node's members after its last heartbeat (default 10 s): a
+    /// node killed without a graceful stop leaves every count within this plus <see cref="HeartbeatInterval"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a node refreshes its heartbeat and reads the other nodes' member counts (default 3 s);
+    /// shorter than <see cref="NodeTimeout"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
 }

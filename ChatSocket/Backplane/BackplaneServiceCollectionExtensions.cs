@@ -8,7 +8,9 @@ internal static class BackplaneServiceCollectionExtensions
     /// <see cref="NoBackplane"/>: rooms order their messages themselves.</summary>
     public static IServiceCollection AddChatBackplane(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.HeartbeatInterval < o.NodeTimeout, "Backplane:HeartbeatInterval must be shorter than Backplane:NodeTimeout")
+            .ValidateOnStart();
         if (string.IsNullOrWhiteSpace(configuration[$"{BackplaneOptions.Section}:{nameof(BackplaneOptions.Redis)}"]))
         {
             services.AddSingleton<IRoomBackplane, NoBackplane>();

@@ -25,6 +25,8 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
     private readonly CancellationTokenSource _stopping = new();
     private ConnectionMultiplexer? _redis;
     private Task _catchUps = Task.CompletedTask;
+    private RedisPresence? _presence;
+    private Task _presenceLoop = Task.CompletedTask;
 
     /// <summary>This process's id on the backplane: a message carrying it was accepted here.</summary>
     public string NodeId { get; } = Guid.NewGuid().ToString("N");
@@ -32,6 +34,8 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
     public bool IsEnabled => true;
 
     private ConnectionMultiplexer Redis => _redis ?? throw new InvalidOperationException("the backplane has not started");
+
+    private RedisPresence Presence => _presence ?? throw new InvalidOperationException("the backplane has not started");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -57,6 +61,8 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
             }
         };
         _catchUps = CatchUpAfterReconnectsAsync(_stopping.Token);
+        _presence = new RedisPresence(_redis, NodeId, _options, () => _subscriptions.Keys, metrics, logger);
+        _presenceLoop = _presence.RunAsync(_stopping.Token);
         BackplaneLog.Started(logger, NodeId, string.Join(", ", configuration.EndPoints));
     }
 
@@ -64,6 +70,16 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
     {
         await _stopping.CancelAsync();
         await _catchUps.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _presenceLoop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        try
+        {
+            await Presence.LeaveAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
+        {
+            // Unreachable: the other nodes stop counting this one when its heartbeat runs out instead.
+            BackplaneLog.OperationFailed(logger, "leaving the cluster", "*", ex.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -128,7 +144,7 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         {
             reply = await Redis.GetDatabase().ScriptEvaluateAsync(
                 BackplaneScript.IssueAndPublish,
-                [ClockKey(roomId), RecentKey(roomId)],
+                [ClockKey(roomId), RecentKey(roomId), DiscriminatorKey],
                 [ChannelName(roomId), body, floor == ObjectId.Empty ? -1 : floor.Timestamp, _options.RecentCapacity, (long)_options.RecentRetention.TotalSeconds])
                 .WaitAsync(_options.Timeout, cancellationToken);
         }
@@ -145,6 +161,23 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         metrics.Published();
         var (id, timestamp) = BackplaneEnvelope.DecodeHeader((byte[])reply!);
         return new ChatMessage(id, roomId, sender, content, timestamp, clientMsgId);
+    }
+
+    public void MembersChanged(string roomId, string user, bool joined, int localCount) =>
+        Presence.Enqueue(roomId, user, joined, localCount);
+
+    public async Task<IReadOnlyDictionary<string, int>> OtherNodesRoomsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Presence.ReadAllRoomsAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or FormatException)
+        {
+            metrics.Failed("rooms");
+            BackplaneLog.OperationFailed(logger, "reading the other nodes' rooms", "*", ex.Message);
+            throw new BackplaneUnavailableException("the backplane is unreachable", ex);
+        }
     }
 
     public async Task<IDisposable> SubscribeAsync(string roomId, IBackplaneRoom room, CancellationToken cancellationToken)
@@ -166,8 +199,9 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         try
         {
             room.CatchUp(await ReadRecentAsync(roomId, cancellationToken));
+            room.RemoteMembers(await Presence.ReadRoomAsync(roomId, cancellationToken));
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or FormatException or OperationCanceledException)
         {
             queue.Unsubscribe(CommandFlags.FireAndForget);
             if (ex is OperationCanceledException)
@@ -183,7 +217,15 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         // The library calls this for one message at a time, in the order Redis sent them: the room's id order.
         queue.OnMessage(message =>
         {
-            if (Decode(roomId, (byte[])message.Message!) is { } delivery)
+            var payload = (byte[])message.Message!;
+            if (PresenceEnvelope.IsPresence(payload))
+            {
+                if (DecodePresence(roomId, payload) is { } presence && presence.NodeId != NodeId)
+                {
+                    room.OnPresence(presence);
+                }
+            }
+            else if (Decode(roomId, payload) is { } delivery)
             {
                 room.OnPublished(delivery);
             }
@@ -209,10 +251,26 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         }
     }
 
+    private PresenceDelivery? DecodePresence(string roomId, byte[] payload)
+    {
+        try
+        {
+            return PresenceEnvelope.Decode(payload);
+        }
+        catch (FormatException ex)
+        {
+            BackplaneLog.Undecodable(logger, roomId, ex);
+            return null;
+        }
+    }
+
+    // One counter for the whole cluster: every room draws its id discriminator from it once.
+    private static readonly RedisKey DiscriminatorKey = "chatsocket:rooms:discriminator";
+
     // Hash tags: all keys and the channel of a room live on one Redis Cluster slot.
     private static string ClockKey(string roomId) => $"chatsocket:{{{roomId}}}:clock";
 
     private static string RecentKey(string roomId) => $"chatsocket:{{{roomId}}}:recent";
 
-    private static string ChannelName(string roomId) => $"chatsocket:{{{roomId}}}:messages";
+    internal static string ChannelName(string roomId) => $"chatsocket:{{{roomId}}}:messages";
 }

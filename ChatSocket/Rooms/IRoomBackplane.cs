@@ -27,4 +27,16 @@ internal interface IRoomBackplane
     /// subscription is confirmed; disposing the result stops it. Throws <see cref="BackplaneUnavailableException"/>.
     /// </summary>
     Task<IDisposable> SubscribeAsync(string roomId, IBackplaneRoom room, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Tells the other nodes that a member of this node joined or left the room, and that this node now has
+    /// <paramref name="localCount"/> members in it. Never waits (called under the room's lock, in the order of the
+    /// room's changes); delivered later, or lost while the backplane is unreachable (the counts heal with the next
+    /// heartbeat).
+    /// </summary>
+    void MembersChanged(string roomId, string user, bool joined, int localCount);
+
+    /// <summary>The member counts per room of the other live nodes (empty on a single node). Throws
+    /// <see cref="BackplaneUnavailableException"/>.</summary>
+    Task<IReadOnlyDictionary<string, int>> OtherNodesRoomsAsync(CancellationToken cancellationToken);
 }

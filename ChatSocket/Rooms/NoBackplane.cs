@@ -13,4 +13,12 @@ internal sealed class NoBackplane : IRoomBackplane
 
     public Task<IDisposable> SubscribeAsync(string roomId, IBackplaneRoom room, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("no backplane is configured");
+
+    public void MembersChanged(string roomId, string user, bool joined, int localCount)
+    {
+        // One node: its own counts are the whole room.
+    }
+
+    public Task<IReadOnlyDictionary<string, int>> OtherNodesRoomsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>());
 }

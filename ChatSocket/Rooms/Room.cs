@@ -21,6 +21,9 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     // delivering) and the settled ones are acked without waiting for their delivery.
     private const int MaxOwnInFlight = 4096;
 
+    // Other nodes counted in a room; a report of a node beyond this is ignored (its members are not counted).
+    private const int MaxOtherNodes = 1024;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<ObjectId, OwnMessage> _own = [];
     // Sends of a client_msg_id from the ring check until the message is in the ring (it enters it only when it is
@@ -33,10 +36,19 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     private ObjectId _lastId = ObjectId.Empty;
     private Task? _subscribing;
     private IDisposable? _subscription;
+    // With a backplane: the other live nodes' member counts in this room, and their sum.
+    private readonly Dictionary<string, NodeMembers> _otherNodes = new(StringComparer.Ordinal);
+    private int _otherMembers;
 
     public string Id { get; } = id;
 
+    /// <summary>This node's members.</summary>
     public int MemberCount => Volatile.Read(ref _members).Length;
+
+    /// <summary>The members of every live node, this one's included (this node's alone without a backplane).</summary>
+    public int ClusterMemberCount => MemberCount + Volatile.Read(ref _otherMembers);
+
+    int IBackplaneRoom.LocalMemberCount => MemberCount;
 
     /// <summary>
     /// Adds <paramref name="connection"/>; in the same ordered step it gets <c>joined</c> then <c>history</c>, and the
@@ -66,11 +78,12 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                 _members = [.. _members, connection];
             }
 
-            connection.Send(ServerFrames.Joined(Id, _members.Length, DistinctUsersLocked()));
+            connection.Send(ServerFrames.Joined(Id, _members.Length + _otherMembers, DistinctUsersLocked()));
             connection.Send(ServerFrames.History(Id, page, recovered: request.Since is null ? null : !page.HasMore));
             if (isNew)
             {
-                BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: true, _members.Length), except: connection);
+                BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: true, _members.Length + _otherMembers), except: connection);
+                backplane.MembersChanged(Id, connection.User, joined: true, _members.Length);
             }
 
             return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
@@ -106,6 +119,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             }
 
             _members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
+            backplane.MembersChanged(Id, connection.User, joined: false, _members.Length);
             if (_members.Length == 0)
             {
                 // Removed under the lock so that a concurrent join sees _removed and retries on a fresh room.
@@ -113,7 +127,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             }
             else
             {
-                BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: false, _members.Length), except: null);
+                BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: false, _members.Length + _otherMembers), except: null);
             }
 
             return true;
@@ -239,6 +253,56 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         {
             wakeups?.Schedule();
         }
+    }
+
+    /// <summary>A member of another node joined or left: its node's count is updated (unless a newer report came
+    /// first) and the local members get the presence frame with the room's count across the nodes.</summary>
+    public void OnPresence(PresenceDelivery presence)
+    {
+        lock (_gate)
+        {
+            if (_removed)
+            {
+                return;
+            }
+
+            UpdateOtherNodeLocked(presence.NodeId, new NodeMembers(presence.NodeCount, presence.Version));
+            BroadcastLocked(ServerFrames.Presence(Id, presence.User, presence.Joined, _members.Length + _otherMembers), except: null);
+        }
+    }
+
+    /// <summary>The other live nodes' counts: nodes no longer live leave the count (no presence frame: their members'
+    /// names are not known here; the next <c>joined</c> or <c>presence</c> carries the new count).</summary>
+    public void RemoteMembers(IReadOnlyDictionary<string, NodeMembers> liveNodes)
+    {
+        lock (_gate)
+        {
+            foreach (var gone in _otherNodes.Keys.Where(node => !liveNodes.ContainsKey(node)).ToList())
+            {
+                _otherNodes.Remove(gone);
+            }
+
+            foreach (var (node, members) in liveNodes)
+            {
+                UpdateOtherNodeLocked(node, members);
+            }
+
+            Volatile.Write(ref _otherMembers, _otherNodes.Values.Sum(members => members.Count));
+        }
+    }
+
+    private void UpdateOtherNodeLocked(string node, NodeMembers members)
+    {
+        if (_otherNodes.TryGetValue(node, out var known) ? known.Version >= members.Version : _otherNodes.Count >= MaxOtherNodes)
+        {
+            // Older than what this room knows (reports cross: an event and a heartbeat's read), or one node too many.
+            return;
+        }
+
+        // Zero counts stay too, so that an older report cannot bring a node's departed members back; entries go when
+        // their node is no longer live.
+        _otherNodes[node] = members;
+        Volatile.Write(ref _otherMembers, _otherNodes.Values.Sum(m => m.Count));
     }
 
     private SendLoopWakeups? DeliverLocked(BackplaneDelivery delivery, bool broadcast)

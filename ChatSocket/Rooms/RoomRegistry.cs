@@ -84,9 +84,19 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
     /// <summary>The room, if it has members.</summary>
     public Room? Find(string roomId) => _rooms.GetValueOrDefault(roomId);
 
-    /// <summary>Active rooms with their member counts, ordered by id.</summary>
-    public IReadOnlyList<RoomSummary> Summaries() =>
-        [.. _rooms.Values.Select(room => new RoomSummary(room.Id, room.MemberCount)).OrderBy(s => s.RoomId, StringComparer.Ordinal)];
+    /// <summary>Active rooms with their member counts across the live nodes, ordered by id: a room with members here
+    /// gives the count its <c>joined</c> and <c>presence</c> frames carry; the others are read from the backplane.
+    /// Throws <see cref="BackplaneUnavailableException"/>.</summary>
+    public async Task<IReadOnlyList<RoomSummary>> SummariesAsync(CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, int>(await backplane.OtherNodesRoomsAsync(cancellationToken), StringComparer.Ordinal);
+        foreach (var room in _rooms.Values)
+        {
+            counts[room.Id] = room.ClusterMemberCount;
+        }
+
+        return [.. counts.Where(pair => pair.Value > 0).Select(pair => new RoomSummary(pair.Key, pair.Value)).OrderBy(s => s.RoomId, StringComparer.Ordinal)];
+    }
 
     private void Remove(Room room)
     {
