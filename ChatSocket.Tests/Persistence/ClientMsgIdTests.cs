@@ -199,6 +199,31 @@ public sealed class ClientMsgIdTests
         Assert.That(await StoredMessages.CountAsync(server), Is.Zero);
     }
 
+    [Test]
+    public async Task Look_ups_asked_together_are_answered_each_with_its_own_stored_message_or_none()
+    {
+        await using var server = await ChatServer.StartAsync(Unlimited);
+        await using var alice = await server.ConnectAndJoinAsync("alice", "many");
+        var stored = new Dictionary<string, string>();
+        for (var i = 0; i < 5; i++)
+        {
+            await alice.SendJsonAsync(new { type = "send", room_id = "many", content = $"m{i}", client_msg_id = $"k-{i}" });
+            stored[$"k-{i}"] = (await alice.ReceiveTypeAsync("ack", "many")).GetProperty("id").GetString()!;
+        }
+
+        var lookups = server.GetRequiredService<ChatSocket.Persistence.ClientMsgIdLookups>();
+        // Asked at once, so that they share queries: the stored keys, unknown keys, and a stored key of another sender.
+        var asked = Enumerable.Range(0, 10).Select(i => ("alice", $"k-{i}")).Append(("bob", "k-1")).ToList();
+        var answers = await Task.WhenAll(asked.Select(a => lookups.FindAsync("many", a.Item1, a.Item2, CancellationToken.None))).WaitAsync(ChatServer.Deadline);
+
+        for (var i = 0; i < asked.Count; i++)
+        {
+            var (sender, key) = asked[i];
+            var expected = sender == "alice" && stored.TryGetValue(key, out var id) ? id : null;
+            Assert.That(answers[i]?.Id.ToString(), Is.EqualTo(expected), $"{sender} {key}");
+        }
+    }
+
     // Alice sends `content` as c-1 to the lobby and gets it acked; then the server restarts on the same database.
     private static async Task<(ChatServer Restarted, string OriginalId)> SendThenRestartAsync(string content)
     {

@@ -7,7 +7,7 @@ namespace ChatSocket.Persistence;
 /// <summary>
 /// The messages collection, through MongoDB.Driver only, so the same code runs on the embedded engine and on Atlas.
 /// </summary>
-internal sealed class MessageStore(MongoConnection connection, MongoReachability reachability, Microsoft.Extensions.Options.IOptions<PersistenceOptions> options) : IMessageArchive
+internal sealed class MessageStore(MongoConnection connection, MongoReachability reachability, ClientMsgIdLookups lookups, Microsoft.Extensions.Options.IOptions<PersistenceOptions> options) : IMessageArchive
 {
     /// <summary>Name of the unique partial index that makes resends idempotent.</summary>
     public const string ClientMsgIdIndex = "room_sender_client_msg_id";
@@ -169,23 +169,10 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
 
     /// <summary>Looks up a <c>client_msg_id</c> through the unique index; database trouble becomes
     /// <see cref="ArchiveUnavailableException"/>.</summary>
-    public async Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken)
+    public Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken)
     {
         ThrowIfNoneReachable();
-        var filter = Builders<StoredMessage>.Filter;
-        try
-        {
-            // A durable read: an original only a majority read can see is acknowledged to a resend at once.
-            var stored = await DurableReads
-                .Find(filter.Eq(m => m.RoomId, roomId) & filter.Eq(m => m.Sender, sender) & filter.Eq(m => m.ClientMsgId, clientMsgId))
-                .Limit(1)
-                .FirstOrDefaultAsync(cancellationToken);
-            return stored?.ToChatMessage();
-        }
-        catch (Exception ex) when (ex is MongoException or TimeoutException)
-        {
-            throw new ArchiveUnavailableException("the database could not be asked whether this client_msg_id is used", ex);
-        }
+        return lookups.FindAsync(roomId, sender, clientMsgId, cancellationToken);
     }
 
     // While the heartbeats say no server can be reached, a read would only wait for the server-selection timeout (10 s

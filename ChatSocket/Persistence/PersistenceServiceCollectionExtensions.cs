@@ -40,6 +40,8 @@ internal static class PersistenceServiceCollectionExtensions
         services.AddSingleton<MongoReachability>();
         services.AddSingleton<MongoConnection>();
         services.AddHostedService(provider => provider.GetRequiredService<MongoConnection>());
+        services.AddSingleton<ClientMsgIdLookups>();
+        services.AddHostedService(provider => provider.GetRequiredService<ClientMsgIdLookups>());
 
         services.AddSingleton<IMessageSink>(provider => provider.GetRequiredService<MessageQueue>());
         services.AddSingleton<MessageStore>();
