@@ -1,4 +1,3 @@
-using ChatSocket.Client;
 using ChatSocket.Tests.Backplane;
 using ChatSocket.Tests.Persistence;
 using ChatSocket.Tests.Support;
@@ -43,8 +42,8 @@ internal sealed class FailoverTests
         var bobReads = RoomReader.ReadAsync(bobRoom, 2 * perSender, TimeSpan.FromSeconds(40));
 
         var halfway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var carolSends = SendAllAsync(carolRoom, "carol", perSender, halfway);
-        var bobSends = SendAllAsync(bobRoom, "bob", perSender, halfway: null);
+        var carolSends = ResumeAcrossRestartTests.SendAllAsync(carolRoom, "carol", perSender, halfway);
+        var bobSends = ResumeAcrossRestartTests.SendAllAsync(bobRoom, "bob", perSender, halfway: null);
         await halfway.Task.WaitAsync(ChatServer.Deadline);
         await a.StopAsync();
 
@@ -67,20 +66,5 @@ internal sealed class FailoverTests
             Assert.That(stored.Select(d => d["content"].AsString).Order(), Is.EqualTo(expected), "each stored once");
             Assert.That(stored.Select(d => d["_id"].AsObjectId.ToString()), Is.EquivalentTo(acked), "acked ids are the stored ones");
         });
-    }
-
-    private static async Task<List<string>> SendAllAsync(ChatRoom room, string sender, int count, TaskCompletionSource? halfway)
-    {
-        var ids = new List<string>();
-        for (var i = 0; i < count; i++)
-        {
-            ids.Add(await room.SendAsync($"{sender} {i}"));
-            if (i == count / 2)
-            {
-                halfway?.TrySetResult();
-            }
-        }
-
-        return ids;
     }
 }

@@ -101,7 +101,8 @@ internal sealed class ResumeAcrossRestartTests
         }
     }
 
-    private static async Task<List<string>> SendAllAsync(ChatRoom room, string sender, int count, TaskCompletionSource? halfway)
+    /// <summary>Sends "sender i" for each i below count, each after the previous was acked; the acked ids.</summary>
+    internal static async Task<List<string>> SendAllAsync(ChatRoom room, string sender, int count, TaskCompletionSource? halfway)
     {
         var ids = new List<string>();
         for (var i = 0; i < count; i++)
