@@ -14,9 +14,6 @@ public sealed class MetricsEndpointTests
         "chatsocket_rooms_active",
         "chatsocket_connections_queued_frames",
         "chatsocket_persistence_queue_depth",
-        "dotnet_process_memory_working_set_bytes",
-        "dotnet_gc_collections_total",
-        "dotnet_thread_pool_queue_length_total",
         "kestrel_active_connections",
         "http_server_active_requests",
         "target_info",
@@ -36,16 +33,35 @@ public sealed class MetricsEndpointTests
         "http_server_request_duration_seconds_bucket",
     ];
 
+    // The runtime's meter, exported only with Metrics:Runtime.
+    private static readonly string[] Runtime =
+    [
+        "dotnet_process_memory_working_set_bytes",
+        "dotnet_gc_collections_total",
+        "dotnet_thread_pool_queue_length_total",
+    ];
+
     [Test]
     public async Task The_scrape_lists_the_server_runtime_and_kestrel_instruments_in_the_text_format()
+    {
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Metrics:Runtime"] = "true" });
+
+        var scrape = await PrometheusScrape.GetAsync(server.BaseUri);
+
+        Assert.That(AtStart.Concat(Runtime).Where(name => !scrape.Has(name)), Is.Empty, "missing from the first scrape");
+        Assert.That(scrape.Types["chatsocket_connections_active"], Is.EqualTo("gauge"));
+        Assert.That(scrape.Types["dotnet_gc_collections_total"], Is.EqualTo("counter"));
+    }
+
+    [Test]
+    public async Task The_runtime_meter_is_left_out_unless_asked_for()
     {
         await using var server = await ChatServer.StartAsync();
 
         var scrape = await PrometheusScrape.GetAsync(server.BaseUri);
 
-        Assert.That(AtStart.Where(name => !scrape.Has(name)), Is.Empty, "missing from the first scrape");
-        Assert.That(scrape.Types["chatsocket_connections_active"], Is.EqualTo("gauge"));
-        Assert.That(scrape.Types["dotnet_gc_collections_total"], Is.EqualTo("counter"));
+        Assert.That(AtStart.Where(name => !scrape.Has(name)), Is.Empty);
+        Assert.That(Runtime.Where(scrape.Has), Is.Empty, "no dotnet_* series by default");
     }
 
     [Test]

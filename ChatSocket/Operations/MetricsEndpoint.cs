@@ -14,8 +14,9 @@ namespace ChatSocket.Operations;
 /// </summary>
 internal static class MetricsEndpoint
 {
-    // Built-in meters of .NET 9+: no instrumentation package needed.
-    private static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime"];
+    // Built-in meters of .NET 9+: no instrumentation package needed. The runtime's only with Metrics:Runtime.
+    private static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"];
+    private const string RuntimeMeter = "System.Runtime";
 
     /// <summary>Registers the exporter and the readiness gauge; with <c>Metrics:Port</c>, adds a listener on that port.</summary>
     public static WebApplicationBuilder AddChatMetrics(this WebApplicationBuilder builder)
@@ -49,7 +50,7 @@ internal static class MetricsEndpoint
             .ConfigureResource(resource => resource.AddService("chatsocket"))
             .WithMetrics(metrics => metrics
                 .AddMeter(ChatMetrics.MeterName, PersistenceMetrics.MeterName, ReadinessMetrics.MeterName, BackplaneMetrics.MeterName)
-                .AddMeter(FrameworkMeters)
+                .AddMeter(options.Runtime ? [.. FrameworkMeters, RuntimeMeter] : FrameworkMeters)
                 .AddPrometheusExporter(exporter =>
                 {
                     // A scrape shows the values of now: Prometheus scrapes every few seconds, a cache only hides movement.

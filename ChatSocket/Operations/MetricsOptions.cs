@@ -19,4 +19,11 @@ internal sealed class MetricsOptions
     /// </summary>
     [Range(1, 65535)]
     public int? Port { get; set; }
+
+    /// <summary>
+    /// Also export the runtime's <c>System.Runtime</c> meter (<c>dotnet_*</c>: GC, thread pool, memory). Default false:
+    /// listening to it cost a quarter more CPU per delivery on a fan-out-heavy node (measured: 1,000 members, 800k
+    /// deliveries/s, 1.56-1.62 against 1.19-1.24 CPU-s per million deliveries), so it is for when it is needed.
+    /// </summary>
+    public bool Runtime { get; set; }
 }
