@@ -86,9 +86,7 @@ internal sealed class ClientMsgIdLookups(MongoConnection connection) : Backgroun
         try
         {
             // A durable read: an original only a majority read can see is acknowledged to a resend at once.
-            var messages = connection.Messages;
-            var durable = messages.Settings.WriteConcern?.W == WriteConcern.WMajority.W ? messages.WithReadConcern(ReadConcern.Majority) : messages;
-            var stored = await durable.Find(batch.Count == 1 ? keys.First() : filter.Or(keys)).ToListAsync(cancellationToken);
+            var stored = await connection.DurableMessages.Find(batch.Count == 1 ? keys.First() : filter.Or(keys)).ToListAsync(cancellationToken);
             found = stored.ToDictionary(m => (m.RoomId, m.Sender, m.ClientMsgId!), m => m.ToChatMessage());
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException)

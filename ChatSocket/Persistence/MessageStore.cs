@@ -124,7 +124,7 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
             return;
         }
 
-        var messages = DurableReads;
+        var messages = connection.DurableMessages;
         var filter = Builders<StoredMessage>.Filter;
         var landed = (await messages.Find(filter.In(m => m.Id, duplicates.Select(i => batch[i].Id))).ToListAsync(cancellationToken))
             .ToDictionary(m => m.Id);
@@ -184,10 +184,6 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
             throw new ArchiveUnavailableException($"MongoDB cannot be reached: {reachability.LastFailure}", innerException: null);
         }
     }
-
-    // Reads that must see only what is durable under the configured write concern.
-    private IMongoCollection<StoredMessage> DurableReads =>
-        Messages.Settings.WriteConcern?.W == WriteConcern.WMajority.W ? Messages.WithReadConcern(ReadConcern.Majority) : Messages;
 
     public Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
     {

@@ -14,10 +14,16 @@ internal sealed partial class MongoConnection(
     ILogger<MongoConnection> logger) : IHostedService, IAsyncDisposable
 {
     private IMongoCollection<StoredMessage>? _messages;
+    private IMongoCollection<StoredMessage>? _durableMessages;
 
     /// <summary>The messages collection; available once the host has started.</summary>
     public IMongoCollection<StoredMessage> Messages =>
         _messages ?? throw new InvalidOperationException("The MongoDB connection has not been started.");
+
+    /// <summary>The messages collection for reads that must see only what is durable under the configured write
+    /// concern (majority read concern when writes ask for majority): the proofs that a message is stored.</summary>
+    public IMongoCollection<StoredMessage> DurableMessages =>
+        _durableMessages ?? throw new InvalidOperationException("The MongoDB connection has not been started.");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -39,6 +45,7 @@ internal sealed partial class MongoConnection(
         _messages = client.GetDatabase(options.Database)
             .GetCollection<StoredMessage>(options.Collection)
             .WithWriteConcern(writeConcern);
+        _durableMessages = options.WriteConcern == "majority" ? _messages.WithReadConcern(ReadConcern.Majority) : _messages;
         LogConnected(logger, string.Join(",", settings.Servers), options.Database, options.Collection);
         if (!options.Journal || options.WriteConcern != "majority")
         {
