@@ -45,19 +45,9 @@ internal sealed class MessageAcceptor(
                 if (inRing is null)
                 {
                     // Not in memory: the database is asked before anything is broadcast.
-                    ChatMessage? stored;
-                    try
+                    if (await AnswerFromArchiveAsync(sender, roomId, clientMsgId, content, checkDeadline, cancellationToken) is { } answer)
                     {
-                        stored = await FindStoredAsync(roomId, sender.User, clientMsgId, checkDeadline, cancellationToken);
-                    }
-                    catch (ArchiveUnavailableException)
-                    {
-                        return new AcceptResult(AcceptStatus.Unavailable, null);
-                    }
-
-                    if (stored is not null)
-                    {
-                        return StoredOriginal(sender, stored, content);
+                        return answer;
                     }
 
                     checkedAt = watermark;
@@ -110,19 +100,9 @@ internal sealed class MessageAcceptor(
     /// </summary>
     private async Task<AcceptResult?> AdoptAsync(ChatSession sender, PendingMessage original, DateTime checkDeadline, CancellationToken cancellationToken)
     {
-        ChatMessage? stored;
-        try
+        if (await AnswerFromArchiveAsync(sender, original.Message.RoomId, original.Message.ClientMsgId!, original.Message.Content, checkDeadline, cancellationToken) is { } answer)
         {
-            stored = await FindStoredAsync(original.Message.RoomId, sender.User, original.Message.ClientMsgId!, checkDeadline, cancellationToken);
-        }
-        catch (ArchiveUnavailableException)
-        {
-            return new AcceptResult(AcceptStatus.Unavailable, null);
-        }
-
-        if (stored is not null)
-        {
-            return StoredOriginal(sender, stored, original.Message.Content);
+            return answer;
         }
 
         var adopted = new PendingMessage(original.Message);
@@ -133,6 +113,23 @@ internal sealed class MessageAcceptor(
 
         sink.AckWhenStored(adopted, sender);
         return new AcceptResult(AcceptStatus.Resend, original.Message);
+    }
+
+    // What the database says of a client_msg_id: its stored original (a resend or a conflict), unavailable when it
+    // cannot say, or null when the key is new.
+    private async Task<AcceptResult?> AnswerFromArchiveAsync(ChatSession sender, string roomId, string clientMsgId, string content, DateTime deadline, CancellationToken cancellationToken)
+    {
+        ChatMessage? stored;
+        try
+        {
+            stored = await FindStoredAsync(roomId, sender.User, clientMsgId, deadline, cancellationToken);
+        }
+        catch (ArchiveUnavailableException)
+        {
+            return new AcceptResult(AcceptStatus.Unavailable, null);
+        }
+
+        return stored is null ? null : StoredOriginal(sender, stored, content);
     }
 
     // The database's answer, or ArchiveUnavailableException past the deadline.
