@@ -45,6 +45,9 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         // a send queued behind an outage would be acked late or lost with the process.
         configuration.AbortOnConnectFail = false;
         configuration.BacklogPolicy = BacklogPolicy.FailFast;
+        // Back within about 2 s of Redis: the library's default backoff (5 s steps) left a node deaf for longer than
+        // its clients' patience after a Redis restart, while the other nodes had already resumed publishing.
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 2000);
         var timeout = (int)_options.Timeout.TotalMilliseconds;
         configuration.ConnectTimeout = timeout;
         configuration.AsyncTimeout = timeout;
