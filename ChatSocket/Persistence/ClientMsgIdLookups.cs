@@ -80,13 +80,12 @@ internal sealed class ClientMsgIdLookups(MongoConnection connection) : Backgroun
 
     private async Task AnswerAsync(List<Lookup> batch, CancellationToken cancellationToken)
     {
-        var filter = Builders<StoredMessage>.Filter;
-        var keys = batch.Select(l => filter.Eq(m => m.RoomId, l.RoomId) & filter.Eq(m => m.Sender, l.Sender) & filter.Eq(m => m.ClientMsgId, l.ClientMsgId));
+        var keys = batch.ConvertAll(l => ClientMsgIdFilter.Of(l.RoomId, l.Sender, l.ClientMsgId));
         Dictionary<(string, string, string), ChatMessage> found;
         try
         {
             // A durable read: an original only a majority read can see is acknowledged to a resend at once.
-            var stored = await connection.DurableMessages.Find(batch.Count == 1 ? keys.First() : filter.Or(keys)).ToListAsync(cancellationToken);
+            var stored = await connection.DurableMessages.Find(ClientMsgIdFilter.AnyOf(keys)).ToListAsync(cancellationToken);
             found = stored.ToDictionary(m => (m.RoomId, m.Sender, m.ClientMsgId!), m => m.ToChatMessage());
         }
         catch (Exception ex) when (ex is MongoException or TimeoutException)

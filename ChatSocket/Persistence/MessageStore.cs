@@ -132,8 +132,8 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
         var originals = new Dictionary<(string, string, string), StoredMessage>();
         if (resends.Count > 0)
         {
-            var keys = resends.Select(i => filter.Eq(m => m.RoomId, batch[i].RoomId) & filter.Eq(m => m.Sender, batch[i].Sender) & filter.Eq(m => m.ClientMsgId, batch[i].ClientMsgId));
-            foreach (var original in await messages.Find(filter.Or(keys)).ToListAsync(cancellationToken))
+            var keys = resends.ConvertAll(i => ClientMsgIdFilter.Of(batch[i].RoomId, batch[i].Sender, batch[i].ClientMsgId!));
+            foreach (var original in await messages.Find(ClientMsgIdFilter.AnyOf(keys)).ToListAsync(cancellationToken))
             {
                 originals[(original.RoomId, original.Sender, original.ClientMsgId!)] = original;
             }
