@@ -29,6 +29,10 @@ internal sealed class FieldCondition
     /// <summary>The values of an <c>$in</c> made only of boundable scalars: several point scans can answer it.</summary>
     public List<BsonValue>? InValues { get; set; }
 
+    /// <summary>Set by <c>{$exists: true}</c>: only documents that have the path match (a partial index on
+    /// <c>{path: {$exists: true}}</c> holds them all).</summary>
+    public bool MustExist { get; set; }
+
     /// <summary>False once an operator that bounds cannot express ($ne, $regex, $in, ...) was seen on this path.</summary>
     public bool Exact { get; set; } = true;
 

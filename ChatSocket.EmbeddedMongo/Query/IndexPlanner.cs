@@ -85,6 +85,11 @@ internal static class IndexPlanner
                         }
 
                         break;
+                    case "$exists" when v.ToBoolean():
+                        // Not a bound, but it lets a partial index on {path: {$exists: true}} answer (MongoDB's too).
+                        condition.MustExist = true;
+                        condition.Exact = false;
+                        break;
                     case "$in" when v is BsonArray list && list.Count > 0 && list.All(FieldCondition.IsBoundable):
                         // Usable for point scans, but the filter is still re-checked on each document.
                         condition.InValues = [.. list];
@@ -183,7 +188,8 @@ internal static class IndexPlanner
 
     /// <summary>
     /// Whether every document the filter matches is in a partial index: true for a partial filter of
-    /// <c>{f: {$exists: true}}</c> conditions when the query has an equality on each such field (the dedupe lookup).
+    /// <c>{f: {$exists: true}}</c> conditions when the query has an equality on each such field (the dedupe lookup) or
+    /// requires it to exist (a sender's keys).
     /// </summary>
     private static bool Implies(Filter filter, IndexDefinition definition)
     {
@@ -194,7 +200,7 @@ internal static class IndexPlanner
 
         foreach (var field in definition.PartialFilter!.Fields.Names)
         {
-            if (!filter.Conditions.TryGetValue(field, out var condition) || (condition.Equal is null && condition.InValues is null))
+            if (!filter.Conditions.TryGetValue(field, out var condition) || (condition.Equal is null && condition.InValues is null && !condition.MustExist))
             {
                 return false;
             }

@@ -41,6 +41,25 @@ public sealed class ExplainTests
     }
 
     [Test]
+    public async Task A_partial_index_on_an_existing_field_answers_a_query_that_requires_the_field_and_only_such_a_query()
+    {
+        var messages = await SeededAsync();
+        await messages.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+            new BsonDocument { { "room_id", 1 }, { "sender", 1 }, { "key", 1 } },
+            new CreateIndexOptions<BsonDocument> { Name = "keys", PartialFilterExpression = new BsonDocument("key", new BsonDocument("$exists", true)) })).WaitAsync(Deadline);
+
+        async Task<bool> UsesKeysAsync(BsonDocument filter)
+        {
+            var explain = await ExplainAsync(messages, new BsonDocument { { "find", messages.CollectionNamespace.CollectionName }, { "filter", filter } });
+            return ExplainPlan.Stages(explain["queryPlanner"]).Any(s => s["stage"] == "IXSCAN" && s["indexName"] == "keys");
+        }
+
+        Assert.That(await UsesKeysAsync(new BsonDocument { { "room_id", "r1" }, { "sender", "s1" }, { "key", new BsonDocument("$exists", true) } }), Is.True);
+        Assert.That(await UsesKeysAsync(new BsonDocument { { "room_id", "r1" }, { "sender", "s1" } }), Is.False, "documents without the field are not in it");
+        Assert.That(await UsesKeysAsync(new BsonDocument { { "room_id", "r1" }, { "sender", "s1" }, { "key", new BsonDocument("$exists", false) } }), Is.False);
+    }
+
+    [Test]
     public async Task An_unindexed_filter_is_a_collection_scan()
     {
         var messages = await SeededAsync();
