@@ -44,6 +44,12 @@ internal sealed class InMemoryArchive : IMessageArchive
     public Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken) =>
         Task.FromResult(_stored.FirstOrDefault(m => m.RoomId == roomId && m.Sender == sender && m.ClientMsgId == clientMsgId));
 
+    public Task<IReadOnlyList<string>?> ListClientMsgIdsAsync(string roomId, string sender, int max, CancellationToken cancellationToken)
+    {
+        var keys = _stored.Where(m => m.RoomId == roomId && m.Sender == sender && m.ClientMsgId is not null).Select(m => m.ClientMsgId!).ToList();
+        return Task.FromResult<IReadOnlyList<string>?>(keys.Count > max ? null : keys);
+    }
+
     private void Started()
     {
         Reads++;

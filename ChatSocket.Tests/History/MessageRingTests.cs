@@ -133,7 +133,7 @@ public sealed class MessageRingTests
     {
         var ring = new MessageRing(capacity: 3, archived: true);
         Fill(ring, 3, stored: true);
-        var (found, watermark) = ring.LookUpClientMsgId("alice", "c-1");
+        var (found, watermark, _, _) = ring.LookUpClientMsgId("alice", "c-1");
 
         // Two more messages evict the two oldest, which were published before the watermark: still safe.
         Fill(ring, 2, stored: true);
@@ -151,7 +151,7 @@ public sealed class MessageRingTests
     public void A_client_msg_id_watermark_of_an_empty_ring_holds_only_until_the_first_eviction()
     {
         var ring = new MessageRing(capacity: 2, archived: true);
-        var (_, watermark) = ring.LookUpClientMsgId("alice", "c-1");
+        var watermark = ring.LookUpClientMsgId("alice", "c-1").Watermark;
         Fill(ring, 2, stored: true);
         Assert.That(ring.StillHoldsEverythingSince(watermark), Is.True);
         Fill(ring, 1, stored: true);

@@ -224,6 +224,60 @@ public sealed class ClientMsgIdTests
         }
     }
 
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task With_remembered_keys_a_new_key_needs_no_database_look_up_and_a_used_key_past_the_ring_still_does(bool remember)
+    {
+        var embedded = TestStore.RequireEmbedded();
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>(TinyRing)
+        {
+            ["Persistence:ClientMsgIdCheckTimeout"] = "00:00:00.500",
+            ["Persistence:RememberClientMsgIds"] = remember ? "true" : "false",
+        });
+        await using var alice = await server.ConnectAndJoinAsync("alice", "fast");
+        await using var bob = await server.ConnectAndJoinAsync("bob", "fast");
+        // The first send loads alice's keys; five messages push the first two out of the ring of three.
+        for (var i = 0; i < 5; i++)
+        {
+            await alice.SendJsonAsync(new { type = "send", room_id = "fast", content = $"m{i}", client_msg_id = $"k-{i}" });
+            await alice.ReceiveAsync(f => f.GetProperty("type").GetString() == "ack" && f.GetProperty("client_msg_id").GetString() == $"k-{i}");
+        }
+
+        await bob.ReceiveMessagesAsync("fast", 5);
+        JsonElement fresh, used;
+        try
+        {
+            // Every find fails: only a send that asks nothing of the database goes through.
+            embedded.Faults.FailCommands(2, "find");
+            await alice.SendJsonAsync(new { type = "send", room_id = "fast", content = "fresh", client_msg_id = "k-new" });
+            fresh = await alice.ReceiveAsync(f => f.GetProperty("type").GetString() is "error" or "ack");
+            await alice.SendJsonAsync(new { type = "send", room_id = "fast", content = "m0", client_msg_id = "k-0" });
+            used = await alice.ReceiveAsync(f => f.GetProperty("type").GetString() is "error" or "ack");
+        }
+        finally
+        {
+            embedded.Faults.Reset();
+        }
+
+        await alice.SendJsonAsync(new { type = "send", room_id = "fast", content = "marker", client_msg_id = "k-marker" });
+        var seenByBob = await bob.ReceiveAsync(f => f.GetProperty("type").GetString() == "message" && f.GetProperty("content").GetString() == "marker");
+
+        Assert.That(used.GetProperty("code").GetString(), Is.EqualTo("unavailable"), $"a used key is asked of the database: {used}");
+        if (remember)
+        {
+            Assert.That(fresh.GetProperty("type").GetString(), Is.EqualTo("ack"), fresh.ToString());
+            Assert.That(await StoredMessages.CountAsync(server, new BsonDocument("client_msg_id", "k-new")), Is.EqualTo(1));
+        }
+        else
+        {
+            Assert.That(fresh.GetProperty("code").GetString(), Is.EqualTo("unavailable"), $"without memory every key is asked: {fresh}");
+        }
+
+        Assert.That(seenByBob.GetProperty("content").GetString(), Is.EqualTo("marker"));
+        await StoredMessages.WaitForCountAsync(server, remember ? 7 : 6);
+        Assert.That(await StoredMessages.CountAsync(server, new BsonDocument("client_msg_id", "k-0")), Is.EqualTo(1), "stored once");
+    }
+
     // Alice sends `content` as c-1 to the lobby and gets it acked; then the server restarts on the same database.
     private static async Task<(ChatServer Restarted, string OriginalId)> SendThenRestartAsync(string content)
     {

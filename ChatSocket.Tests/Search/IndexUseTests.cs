@@ -46,6 +46,14 @@ public sealed class IndexUseTests
         stages.Exists(s => s["stage"] == "IXSCAN" && s.GetValue("indexName", "") == index);
 
     [Test]
+    public async Task Listing_a_senders_client_msg_ids_scans_the_unique_index()
+    {
+        var plan = await PlanAsync([new BsonDocument("$match", ClientMsgIdFilter.AllOf("r1", "s1"))]);
+
+        Assert.That(Scans(plan, MessageStore.ClientMsgIdIndex), Is.True, string.Join(", ", plan.Select(s => s.ToJson())));
+    }
+
+    [Test]
     public async Task Search_and_its_next_page_use_the_text_index()
     {
         var first = await PlanAsync(MessageSearch.Pipeline("r1", Query("deploy friday"), null, 20));

@@ -21,15 +21,21 @@ internal sealed class MessageAcceptor(
     ChatMetrics metrics,
     IMessageSink sink,
     PersistenceMetrics persistenceMetrics,
+    IRoomBackplane backplane,
     IOptions<PersistenceOptions> options)
 {
     private readonly TimeSpan _enqueueTimeout = options.Value.EnqueueTimeout;
     private readonly TimeSpan _checkTimeout = options.Value.ClientMsgIdCheckTimeout;
+    private readonly int _rememberedPerSender = options.Value.RememberedClientMsgIdsPerSender;
+
+    // Remembered keys prove a key new only if every message of a room passes through this node's ring: one node.
+    private readonly bool _remember = options.Value.RememberClientMsgIds && !backplane.IsEnabled;
 
     public async ValueTask<AcceptResult> AcceptAsync(ChatSession sender, string roomId, string content, string? clientMsgId, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + _enqueueTimeout;
         var checkDeadline = DateTime.UtcNow + _checkTimeout;
+        var mayLoad = _remember;
         while (true)
         {
             var room = sender.IsIn(roomId) ? rooms.Find(roomId) : null;
@@ -41,16 +47,30 @@ internal sealed class MessageAcceptor(
             ClientMsgIdWatermark? checkedAt = null;
             if (clientMsgId is not null && archive.IsDurable)
             {
-                var (inRing, watermark) = recent.RingOf(roomId).LookUpClientMsgId(sender.User, clientMsgId);
-                if (inRing is null)
+                var ring = recent.RingOf(roomId);
+                var lookup = ring.LookUpClientMsgId(sender.User, clientMsgId, mayLoad);
+                if (lookup.Knowledge == KeyKnowledge.LoadFirst)
                 {
-                    // Not in memory: the database is asked before anything is broadcast.
-                    if (await AnswerFromArchiveAsync(sender, roomId, clientMsgId, content, checkDeadline, cancellationToken) is { } answer)
+                    // The sender's first send here: its keys are loaded once (one query), then looked up again.
+                    mayLoad = false;
+                    if (!await LoadKeysAsync(ring, lookup.Load!, roomId, checkDeadline, cancellationToken))
+                    {
+                        return new AcceptResult(AcceptStatus.Unavailable, null);
+                    }
+
+                    continue;
+                }
+
+                if (lookup.Found is null)
+                {
+                    // Not in memory, and not known to be new: the database is asked before anything is broadcast.
+                    if (lookup.Knowledge != KeyKnowledge.New &&
+                        await AnswerFromArchiveAsync(sender, roomId, clientMsgId, content, checkDeadline, cancellationToken) is { } answer)
                     {
                         return answer;
                     }
 
-                    checkedAt = watermark;
+                    checkedAt = lookup.Watermark;
                 }
             }
 
@@ -113,6 +133,36 @@ internal sealed class MessageAcceptor(
 
         sink.AckWhenStored(adopted, sender);
         return new AcceptResult(AcceptStatus.Resend, original.Message);
+    }
+
+    // Loads the sender's keys into the ring's memory; false when the database could not answer in time.
+    private async Task<bool> LoadKeysAsync(MessageRing ring, SenderKeys load, string roomId, DateTime deadline, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Max(deadline - DateTime.UtcNow, TimeSpan.FromMilliseconds(100)));
+        var completed = false;
+        try
+        {
+            ring.CompleteKeyLoad(load, await archive.ListClientMsgIdsAsync(roomId, load.Sender, _rememberedPerSender, timeout.Token));
+            completed = true;
+            return true;
+        }
+        catch (ArchiveUnavailableException)
+        {
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                // Nothing half-loaded is trusted: the sender's next send begins again.
+                ring.AbortKeyLoad(load);
+            }
+        }
     }
 
     // What the database says of a client_msg_id: its stored original (a resend or a conflict), unavailable when it

@@ -10,13 +10,15 @@ namespace ChatSocket.History;
 /// its capacity, and the message is no longer waiting for the database. So every message older than the ring's
 /// oldest is in the database, and every message not yet stored is here: ring + database have no gap. During a
 /// database outage the ring grows past its capacity, bounded by the persistence queue. It also remembers the
-/// <c>client_msg_id</c>s of its messages for idempotent resends. Thread-safe; readers get copies. Without an archive
+/// <c>client_msg_id</c>s of its messages for idempotent resends and, given a <paramref name="memory"/>, those of its
+/// senders' older messages too (<see cref="RememberedKeys"/>). Thread-safe; readers get copies. Without an archive
 /// (<paramref name="archived"/> false, persistence off) the ring is all the history there is.
 /// </summary>
-internal sealed class MessageRing(int capacity, bool archived)
+internal sealed class MessageRing(int capacity, bool archived, ClientMsgIdMemory? memory = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Sender, string ClientMsgId), PendingMessage> _byClientId = [];
+    private readonly RememberedKeys? _remembered = memory is null ? null : new RememberedKeys(memory);
     private PendingMessage[] _items = new PendingMessage[Math.Max(capacity, 1)];
     private int _head; // physical index of the oldest
     private int _count;
@@ -78,7 +80,12 @@ internal sealed class MessageRing(int capacity, bool archived)
     {
         lock (_gate)
         {
-            _retired = _retired || IsSettledLocked();
+            if (!_retired && IsSettledLocked())
+            {
+                _retired = true;
+                _remembered?.Clear();
+            }
+
             return _retired;
         }
     }
@@ -117,6 +124,7 @@ internal sealed class MessageRing(int capacity, bool archived)
             if (message.Message.ClientMsgId is { } clientMsgId)
             {
                 _byClientId[(message.Message.Sender, clientMsgId)] = message;
+                _remembered?.Taken(message.Message.Sender, clientMsgId);
             }
 
             LastWrite = Environment.TickCount64;
@@ -136,14 +144,50 @@ internal sealed class MessageRing(int capacity, bool archived)
     /// <summary>
     /// Looks up a <c>client_msg_id</c> and takes a watermark in one step, before the database is asked about it. If
     /// the ring does not have it, any message with it that the database query cannot see was published after this
-    /// call; <see cref="StillHoldsEverythingSince"/> later tells whether the ring still holds all of those.
+    /// call; <see cref="StillHoldsEverythingSince"/> later tells whether the ring still holds all of those. When the
+    /// ring does not have it, <see cref="ClientMsgIdLookup.Knowledge"/> says whether the sender's remembered keys
+    /// prove it new; with <paramref name="startLoad"/> a sender not remembered yet is begun (see
+    /// <see cref="RememberedKeys"/>; only a caller that sees every message of the room pass through this ring may).
     /// </summary>
-    public (PendingMessage? Found, ClientMsgIdWatermark Watermark) LookUpClientMsgId(string sender, string clientMsgId)
+    public ClientMsgIdLookup LookUpClientMsgId(string sender, string clientMsgId, bool startLoad = false)
     {
         lock (_gate)
         {
             var newest = _count > 0 ? At(_count - 1).Message.Id : ObjectId.Empty;
-            return (_byClientId.GetValueOrDefault((sender, clientMsgId)), new ClientMsgIdWatermark(this, newest, _evictions));
+            var watermark = new ClientMsgIdWatermark(this, newest, _evictions);
+            var found = _byClientId.GetValueOrDefault((sender, clientMsgId));
+            if (found is not null || _remembered is null || _retired)
+            {
+                return new ClientMsgIdLookup(found, watermark, KeyKnowledge.Unknown, null);
+            }
+
+            var (knowledge, load) = _remembered.Ask(sender, clientMsgId, startLoad, KeysOf(sender));
+            return new ClientMsgIdLookup(null, watermark, knowledge, load);
+        }
+    }
+
+    /// <summary>The stored keys of a sender whose load <see cref="LookUpClientMsgId"/> began (null: more than are
+    /// remembered per sender).</summary>
+    public void CompleteKeyLoad(SenderKeys load, IReadOnlyCollection<string>? stored)
+    {
+        lock (_gate)
+        {
+            if (!_retired)
+            {
+                _remembered?.CompleteLoad(load, stored);
+            }
+        }
+    }
+
+    /// <summary>A load that failed (the database could not answer): the next send of the sender begins again.</summary>
+    public void AbortKeyLoad(SenderKeys load)
+    {
+        lock (_gate)
+        {
+            if (!_retired)
+            {
+                _remembered?.AbortLoad(load);
+            }
         }
     }
 
@@ -242,6 +286,17 @@ internal sealed class MessageRing(int capacity, bool archived)
             }
 
             return (all, _evictions);
+        }
+    }
+
+    private IEnumerable<string> KeysOf(string sender)
+    {
+        foreach (var (keySender, clientMsgId) in _byClientId.Keys)
+        {
+            if (keySender == sender)
+            {
+                yield return clientMsgId;
+            }
         }
     }
 

@@ -7,9 +7,10 @@ namespace ChatSocket.History;
 /// <summary>
 /// Recent messages of every room in memory, the hot cache in front of the <see cref="IMessageArchive"/>: one
 /// <see cref="MessageRing"/> per room, at most <see cref="ChatOptions.HistoryRoomCapacity"/> rooms (the least
-/// recently written ring whose messages are all stored is dropped). It outlives room membership.
+/// recently written ring whose messages are all stored is dropped). It outlives room membership. With persistence on,
+/// the rings remember their senders' <c>client_msg_id</c>s within <paramref name="memory"/>'s bound.
 /// </summary>
-internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptions> options) : IPendingMessageCache
+internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptions> options, ClientMsgIdMemory? memory = null) : IPendingMessageCache
 {
     private readonly ConcurrentDictionary<string, MessageRing> _rings = new(StringComparer.Ordinal);
     private readonly Lock _createGate = new();
@@ -38,7 +39,7 @@ internal sealed class RecentMessages(IMessageArchive archive, IOptions<ChatOptio
                 DropLeastRecentlyWritten();
             }
 
-            ring = new MessageRing(_capacity, archive.IsDurable);
+            ring = new MessageRing(_capacity, archive.IsDurable, archive.IsDurable ? memory : null);
             _rings[roomId] = ring;
             return ring;
         }

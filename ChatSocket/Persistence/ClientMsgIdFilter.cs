@@ -18,6 +18,14 @@ internal static class ClientMsgIdFilter
         { "client_msg_id", clientMsgId },
     };
 
+    /// <summary>Every key of a sender in a room (the <c>$exists</c> lets MongoDB use the partial unique index).</summary>
+    public static BsonDocument AllOf(string roomId, string sender) => new()
+    {
+        { "room_id", roomId },
+        { "sender", sender },
+        { "client_msg_id", new BsonDocument("$exists", true) },
+    };
+
     /// <summary>Any of the keys (one key needs no <c>$or</c>).</summary>
     public static FilterDefinition<StoredMessage> AnyOf(IReadOnlyList<BsonDocument> keys) =>
         keys.Count == 1 ? keys[0] : new BsonDocument("$or", new BsonArray(keys));

@@ -23,4 +23,8 @@ internal interface IMessageArchive
     /// <summary>The stored message this sender sent to the room with this <c>client_msg_id</c>, if any. Throws
     /// <see cref="ArchiveUnavailableException"/> when the database cannot be asked.</summary>
     Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken);
+
+    /// <summary>Every <c>client_msg_id</c> this sender used in the room, or null when there are more than
+    /// <paramref name="max"/>. Throws <see cref="ArchiveUnavailableException"/> when the database cannot be asked.</summary>
+    Task<IReadOnlyList<string>?> ListClientMsgIdsAsync(string roomId, string sender, int max, CancellationToken cancellationToken);
 }

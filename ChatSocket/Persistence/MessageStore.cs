@@ -175,6 +175,29 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
         return lookups.FindAsync(roomId, sender, clientMsgId, cancellationToken);
     }
 
+    /// <summary>Every <c>client_msg_id</c> this sender used in the room (a covered scan of the unique index's prefix),
+    /// or null when there are more than <paramref name="max"/>; database trouble becomes
+    /// <see cref="ArchiveUnavailableException"/>.</summary>
+    public async Task<IReadOnlyList<string>?> ListClientMsgIdsAsync(string roomId, string sender, int max, CancellationToken cancellationToken)
+    {
+        ThrowIfNoneReachable();
+        List<BsonDocument> keys;
+        try
+        {
+            keys = await connection.DurableMessages
+                .Find(ClientMsgIdFilter.AllOf(roomId, sender))
+                .Project<BsonDocument>(new BsonDocument { { "_id", 0 }, { "client_msg_id", 1 } })
+                .Limit(max + 1)
+                .ToListAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException)
+        {
+            throw new ArchiveUnavailableException("the database could not list the client_msg_ids in use", ex);
+        }
+
+        return keys.Count > max ? null : keys.ConvertAll(k => k["client_msg_id"].AsString);
+    }
+
     // While the heartbeats say no server can be reached, a read would only wait for the server-selection timeout (10 s
     // by default) and fail: it fails at once, and the caller answers "unavailable".
     private void ThrowIfNoneReachable()

@@ -45,6 +45,24 @@ internal sealed class PersistenceOptions
     /// it is new, before it is refused with <c>unavailable</c>. Default 5 s.</summary>
     public TimeSpan ClientMsgIdCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>On a single node (no backplane), remember the <c>client_msg_id</c>s each sender used in a room,
+    /// loaded from the database at its first send there, so that a new key is known to be new without a database
+    /// round trip before its message is broadcast (that round trip was most of the send path's latency tail, issue
+    /// 11); a key that may be used is still asked. Default true. With a backplane, every key is asked, as other nodes
+    /// store messages this node may not have seen yet.</summary>
+    public bool RememberClientMsgIds { get; set; } = true;
+
+    /// <summary>Keys remembered per sender and room (default 100,000): a sender with more is not remembered, its keys
+    /// are asked of the database.</summary>
+    [Range(1, 100_000_000)]
+    public int RememberedClientMsgIdsPerSender { get; set; } = 100_000;
+
+    /// <summary>Keys remembered on this node in all, each one a hash of about 20 bytes in memory (default 1,000,000,
+    /// about 20 MB at most): past it, further keys are not remembered, and the senders concerned have their keys asked
+    /// of the database.</summary>
+    [Range(1, 1_000_000_000)]
+    public int RememberedClientMsgIds { get; set; } = 1_000_000;
+
     /// <summary>Keep the text index that search needs (default true). It is the costliest index to maintain on
     /// insert (measured on the embedded engine: about a sixth of the insert throughput without it; MongoDB's text
     /// indexes are costly too): a deployment that does not search may turn it off, and search then answers that it

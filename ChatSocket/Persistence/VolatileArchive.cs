@@ -16,4 +16,7 @@ internal sealed class VolatileArchive : IMessageArchive
 
     public Task<ChatMessage?> FindByClientMsgIdAsync(string roomId, string sender, string clientMsgId, CancellationToken cancellationToken) =>
         Task.FromResult<ChatMessage?>(null);
+
+    public Task<IReadOnlyList<string>?> ListClientMsgIdsAsync(string roomId, string sender, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>?>([]);
 }
