@@ -7,6 +7,8 @@
 #
 #   scripts/bench/run.sh                          # everything, 3 rounds
 #   ROUNDS=1 SERVERS="uws chatsocket" WORKLOADS="fanout" scripts/bench/run.sh
+#   CHATSOCKET_ENV="Persistence__RememberClientMsgIds=false DOTNET_TieredPGO=1" ...   # an A/B of one setting
+#   EXTRAS=coldstart ...   # fan-out at 400k deliveries/s from the server's first second, no warm-up
 #
 # chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
 #   git clone --branch pipeline <repo> /tmp/pipeline-build && dotnet build /tmp/pipeline-build/ChatSocket -c Release
@@ -29,6 +31,8 @@ PIN=${PIN:-1}
 # NICE=-10 (as root): on a machine shared with other work, give the server and the generator precedence over it, the
 # same for every server, so that a single-threaded peer is not starved more than a multi-threaded one. 0: as is.
 NICE=${NICE:-0}
+# Extra environment for ChatSocket servers ("NAME=value ..."), e.g. to turn one option off for an A/B.
+CHATSOCKET_ENV=${CHATSOCKET_ENV:-}
 if [ "$PIN" = 1 ]; then server_cpu="taskset -c 0"; generator_cpu="taskset -c 1"; else server_cpu=""; generator_cpu=""; fi
 if [ "$NICE" != 0 ]; then server_cpu="nice -n $NICE $server_cpu"; generator_cpu="nice -n $NICE $generator_cpu"; fi
 mkdir -p "$OUT"
@@ -44,6 +48,7 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
   echo "dotnet: $(dotnet --version)"
   echo "load before: $(cat /proc/loadavg)"
   echo "rounds=$ROUNDS duration=$DURATION warmup=$WARMUP server_warmup=$SERVER_WARMUP pinned=$PIN nice=$NICE"
+  echo "chatsocket env: ${CHATSOCKET_ENV:-(none)}"
 } >> "$OUT/conditions.txt"
 
 port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket*) echo 5000 ;; esac; }
@@ -62,7 +67,8 @@ start_server() {
     server_data=$(mktemp -d /tmp/chatsocket-bench-data.XXXXXX)
     local data=$server_data
     # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
-    Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
+    # shellcheck disable=SC2086 # CHATSOCKET_ENV is a list of NAME=value words.
+    env $CHATSOCKET_ENV Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
       Embedded__DataDirectory="$data/embedded" Persistence__DataDirectory="$data/spill" \
       $server_cpu dotnet "$app_root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
       --urls "http://127.0.0.1:$port" --contentRoot "$app_root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
@@ -92,6 +98,7 @@ trap stop_server EXIT
 workload_args() {
   case $1 in
     fanout)   echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 800" ;;     # 800k deliveries/s
+    fanout400) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 400" ;;    # 400k deliveries/s
     rooms10)  echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" ;;    # 400k deliveries/s
     rooms200) echo "--rooms 200 --clients-per-room 25 --senders-per-room 2 --rate 8000" ;;     # 200k deliveries/s
     maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 10" ;;
@@ -128,6 +135,8 @@ for extra in $EXTRAS; do
       idle) generate "$name" idle --mode idle --connections "$IDLE_CONNECTIONS" --idle-warmup-connections 100 \
               --rooms $((IDLE_CONNECTIONS / 100)) --duration 10s --source-ips 127.0.0.1-127.0.0.8 --connect-concurrency 100 ;;
       joinstorm) generate "$name" joinstorm --mode join-storm --clients 2000 --history 50 ;;
+      # Load from the first second: no warm-up run, no warm-up inside the run.
+      coldstart) generate "$name" coldstart $(workload_args fanout400) --duration 10s --warmup 0s --drain 10s ;;
       maxrate) generate "$name" maxrate $(workload_args maxrate) --duration 10s --warmup 5s --drain 10s ;;
     esac
     stop_server
