@@ -9,6 +9,7 @@
 #   ROUNDS=1 SERVERS="uws chatsocket" WORKLOADS="fanout" scripts/bench/run.sh
 #   CHATSOCKET_ENV="Persistence__RememberClientMsgIds=false DOTNET_TieredPGO=1" ...   # an A/B of one setting
 #   EXTRAS=coldstart ...   # fan-out at 400k deliveries/s from the server's first second, no warm-up
+#   SERVERS=chatsocket-oop ...   # the store (the embedded engine, standalone) in a process of its own
 #
 # chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
 #   git clone --branch pipeline <repo> /tmp/pipeline-build && dotnet build /tmp/pipeline-build/ChatSocket -c Release
@@ -55,20 +56,30 @@ port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;;
 protocol_of() { case $1 in chatsocket*) echo chatsocket ;; *) echo raw ;; esac; }
 
 server_pid=""
+store_pid=""
 server_data=""
 start_server() {
   local name=$1 port
   port=$(port_of "$name")
-  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ]; then
+  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ] || [ "$name" = chatsocket-oop ]; then
     # chatsocket: this tree's server. chatsocket-persist: the build in $PERSIST_ROOT (a checkout of the persistence
     # pipeline, issue 4) with persistence on, on the embedded engine, in a fresh data directory each start.
     local app_root=$root
     if [ "$name" = chatsocket-persist ]; then app_root=${PERSIST_ROOT:?set PERSIST_ROOT to a built checkout with persistence}; fi
     server_data=$(mktemp -d /tmp/chatsocket-bench-data.XXXXXX)
     local data=$server_data
+    local store_env=""
+    if [ "$name" = chatsocket-oop ]; then
+      # The store in a process of its own (the embedded engine run standalone, as a MongoDB would be), on the server's
+      # core: the server's RSS is then the server's alone; the engine's is reported beside it.
+      $server_cpu dotnet "$app_root/ChatSocket.EmbeddedMongo/bin/Release/net10.0/ChatSocket.EmbeddedMongo.dll" \
+        --port 27400 --dbpath "$data/embedded" >> "$OUT/$name.store.log" 2>&1 &
+      store_pid=$!
+      store_env="ConnectionStrings__Mongo=mongodb://127.0.0.1:27400/"
+    fi
     # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
     # shellcheck disable=SC2086 # CHATSOCKET_ENV is a list of NAME=value words.
-    env $CHATSOCKET_ENV Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
+    env $CHATSOCKET_ENV $store_env Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
       Embedded__DataDirectory="$data/embedded" Persistence__DataDirectory="$data/spill" \
       $server_cpu dotnet "$app_root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
       --urls "http://127.0.0.1:$port" --contentRoot "$app_root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
@@ -89,6 +100,12 @@ stop_server() {
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
     server_pid=""
+  fi
+  if [ -n "$store_pid" ]; then
+    echo "$(date -u +%T) store RSS at stop: $(awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$store_pid/status" 2>/dev/null)" >> "$OUT/chatsocket-oop.store.log"
+    kill "$store_pid" 2>/dev/null || true
+    wait "$store_pid" 2>/dev/null || true
+    store_pid=""
   fi
   if [ -n "$server_data" ]; then rm -rf "$server_data"; server_data=""; fi
   sleep 1
