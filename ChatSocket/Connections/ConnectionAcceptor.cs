@@ -13,7 +13,7 @@ namespace ChatSocket.Connections;
 /// Admits WebSocket clients and serves them: checks the handshake, the Origin allow-list (403), the token when
 /// authentication is on (401), the per-user limit (429) and the connection limit (503), then runs the
 /// <see cref="ChatConnection"/> on the upgraded stream. Kestrel's HTTP path (<c>GET /ws</c>, <see cref="AcceptAsync"/>)
-/// and the upgrade below HTTP (<c>UpgradeBelowHttp</c>) share <see cref="AdmitAsync"/> and
+/// and the upgrade below HTTP (<see cref="UpgradeBelowHttp"/>) share <see cref="AdmitAsync"/> and
 /// <see cref="ServeAsync"/>, so both ask the same things in the same order.
 /// </summary>
 internal sealed class ConnectionAcceptor(

@@ -4,7 +4,7 @@ namespace ChatSocket.Connections;
 
 /// <summary>
 /// What admission reads of a WebSocket upgrade request, whichever layer parsed it: Kestrel's HTTP/1.1 code
-/// (<see cref="From(HttpContext)"/>) or <c>UpgradeBelowHttp</c> on the raw transport. Short-lived: nothing of
+/// (<see cref="From(HttpContext)"/>) or <see cref="UpgradeBelowHttp"/> on the raw transport. Short-lived: nothing of
 /// it is kept once the connection is admitted, so its headers do not stay in memory under an idle socket.
 /// </summary>
 internal sealed class UpgradeRequest(string method, IHeaderDictionary headers, IQueryCollection query, HostString host, string scheme, bool isUpgradable, string? remoteAddress)

@@ -24,8 +24,7 @@ internal static class WebSocketHandshake
             return (StatusCodes.Status400BadRequest, "a WebSocket upgrade must be a GET");
         }
 
-        if (!HasToken(headers[HeaderNames.Connection], "upgrade") ||
-            !HasToken(headers[HeaderNames.Upgrade], "websocket"))
+        if (!AsksForWebSocket(headers))
         {
             return (StatusCodes.Status400BadRequest, "expected Connection: Upgrade and Upgrade: websocket");
         }
@@ -42,6 +41,10 @@ internal static class WebSocketHandshake
 
         return null;
     }
+
+    /// <summary>Whether the headers ask to switch to WebSocket: <c>Connection: Upgrade</c> and <c>Upgrade: websocket</c>.</summary>
+    public static bool AsksForWebSocket(IHeaderDictionary headers) =>
+        HasToken(headers[HeaderNames.Connection], "upgrade") && HasToken(headers[HeaderNames.Upgrade], "websocket");
 
     /// <summary>The Sec-WebSocket-Accept value for a client key: base64(SHA-1(key + GUID)).</summary>
     public static string ComputeAccept(string key)
