@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using ChatSocket.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -54,6 +55,12 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
     // and unexamined, so that Kestrel's first read returns them at once.
     private async Task<UpgradeAdmission?> AdmitAsync(ConnectionContext connection)
     {
+        if (connection.Features.Get<ITlsConnectionFeature>() is not null)
+        {
+            // Behind a TLS middleware the scheme is https, which the origin check must see: the HTTP layer knows it.
+            return null;
+        }
+
         var input = connection.Transport.Input;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
         timeout.CancelAfter(_headTimeout);
