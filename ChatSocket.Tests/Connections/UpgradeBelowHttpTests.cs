@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using ChatSocket.Tests.Support;
 
@@ -231,6 +232,25 @@ public sealed class UpgradeBelowHttpTests
         var answer = await connection.ReadAnswerAsync();
 
         Assert.That(answer.Status, Is.EqualTo(200));
+    }
+
+    [TestCase("", "", TestName = "A connection that sends nothing is closed by Kestrel's keep-alive timeout, not held by the peek")]
+    [TestCase("GET /ws HTTP/1.1\r\nHost: a\r\n", "HTTP/1.1 408", TestName = "A head that stops halfway gets Kestrel's 408, not held by the peek")]
+    public async Task A_silent_client_is_handed_to_Kestrels_timeouts(string partialHead, string answer)
+    {
+        // Short limits, so that the test sees the close well within its deadline (Kestrel's defaults: 30 s, 130 s).
+        await using var server = await ChatServer.StartAsync(
+            new Dictionary<string, string?> { ["Chat:UpgradeBelowHttp"] = Below },
+            builder => builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(1);
+                kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(2);
+            }));
+        await using var connection = await RawHttpConnection.OpenAsync(server.BaseUri);
+
+        await connection.SendAsync(partialHead);
+
+        Assert.That(await connection.ReadToCloseAsync(), Does.StartWith(answer));
     }
 
     [TestCase(10 * 1024, 101, TestName = "A head over the 8 KiB peek goes to Kestrel, which upgrades it")]

@@ -94,6 +94,14 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Everything the server sends until it closes the connection (ASCII).</summary>
+    public async Task<string> ReadToCloseAsync()
+    {
+        var received = new MemoryStream();
+        await _stream.CopyToAsync(received).WaitAsync(ChatServer.Deadline);
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stream.DisposeAsync();
