@@ -95,7 +95,7 @@ public sealed class UpgradeBelowHttpTests
 
         await connection.SendAsync(Upgrade(server, query: "?room=lobby", extra: $"Authorization: Bearer {TestTokens.For("alice")}\r\n"));
         var answer = await connection.ReadAnswerAsync();
-        var joined = await ReadTextFrameAsync(connection.Stream);
+        var joined = await RawWebSocketClient.Over(connection).ReceiveTextAsync();
 
         Assert.That(answer.Status, Is.EqualTo(101));
         Assert.That(joined, Does.Contain("\"joined\"").And.Contain("alice"));
@@ -197,7 +197,7 @@ public sealed class UpgradeBelowHttpTests
         var health = await connection.ReadAnswerAsync();
         await connection.SendAsync(Upgrade(server, query: "?room=lobby"));
         var upgrade = await connection.ReadAnswerAsync();
-        var joined = await ReadTextFrameAsync(connection.Stream);
+        var joined = await RawWebSocketClient.Over(connection).ReceiveTextAsync();
 
         Assert.That(plainGet.Status, Is.EqualTo(400));
         Assert.That(plainGet.Body, Is.EqualTo("expected Connection: Upgrade and Upgrade: websocket"));
@@ -215,7 +215,7 @@ public sealed class UpgradeBelowHttpTests
 
         await connection.SendAsync(Upgrade(server, query: "?room=lobby&user=slow"), pieceSize: 1);
         var answer = await connection.ReadAnswerAsync();
-        var joined = await ReadTextFrameAsync(connection.Stream);
+        var joined = await RawWebSocketClient.Over(connection).ReceiveTextAsync();
 
         Assert.That(answer.Status, Is.EqualTo(101));
         Assert.That(joined, Does.Contain("\"joined\""));
@@ -330,24 +330,5 @@ public sealed class UpgradeBelowHttpTests
         }
 
         return request.Append(extra).Append("\r\n").ToString();
-    }
-
-    // One unmasked text frame from the server (payloads under 64 KiB).
-    private static async Task<string> ReadTextFrameAsync(Stream stream)
-    {
-        var header = new byte[2];
-        await stream.ReadExactlyAsync(header).AsTask().WaitAsync(ChatServer.Deadline);
-        var length = header[1] & 0x7F;
-        if (length == 126)
-        {
-            var extended = new byte[2];
-            await stream.ReadExactlyAsync(extended).AsTask().WaitAsync(ChatServer.Deadline);
-            length = (extended[0] << 8) | extended[1];
-        }
-
-        var payload = new byte[length];
-        await stream.ReadExactlyAsync(payload).AsTask().WaitAsync(ChatServer.Deadline);
-        Assert.That(header[0], Is.EqualTo(0x81), "a final text frame");
-        return Encoding.UTF8.GetString(payload);
     }
 }
