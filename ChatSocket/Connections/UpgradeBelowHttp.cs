@@ -51,8 +51,9 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
         }
     }
 
-    // Null when the connection is not a WebSocket upgrade this can serve: its bytes are then all still unconsumed,
-    // and unexamined, so that Kestrel's first read returns them at once.
+    // Null when the connection is not a WebSocket upgrade this can serve: its bytes are then all still unconsumed and,
+    // unless the head timed out, unexamined, so that Kestrel's first read returns them at once (after a timeout it
+    // returns them with the next bytes, or Kestrel's own timeouts end the connection).
     private async Task<UpgradeAdmission?> AdmitAsync(ConnectionContext connection)
     {
         if (connection.Features.Get<ITlsConnectionFeature>() is not null)
