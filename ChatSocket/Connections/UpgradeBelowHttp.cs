@@ -26,24 +26,39 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
     {
         // Admission runs in its own method so that nothing of the request (its headers, query) is kept by this
         // method's state for the life of the connection.
-        var admission = await AdmitAsync(connection);
+        UpgradeAdmission? admission;
+        try
+        {
+            admission = await AdmitAsync(connection);
+        }
+        catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client left while its token was being checked (an authority's keys being fetched): no one to answer.
+            return;
+        }
+
         if (admission is null)
         {
             await next(connection);
             return;
         }
 
-        if (admission.Refusal is { } refusal)
-        {
-            await RefuseAsync(connection, refusal);
-            return;
-        }
-
         try
         {
+            if (admission.Refusal is { } refusal)
+            {
+                await RefuseAsync(connection, refusal);
+                return;
+            }
+
             await connection.Transport.Output.WriteAsync(RawHttpResponse.SwitchingProtocols(WebSocketHandshake.ComputeAccept(admission.Key), _serverHeader), connection.ConnectionClosed);
             await using var stream = new TransportStream(connection.Transport);
             await acceptor.ServeAsync(admission, stream, connection.Abort, connection.ConnectionClosed);
+        }
+        catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client left during the answer or the first join. The HTTP path counts an aborted request as no
+            // error either; escaping here, it would be logged as a failed connection.
         }
         finally
         {
