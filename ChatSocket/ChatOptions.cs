@@ -97,4 +97,14 @@ internal sealed class ChatOptions
     /// servers dedicated to fan-out. Read once at start.
     /// </summary>
     public bool InlineTransportScheduling { get; set; }
+
+    /// <summary>
+    /// Serves WebSocket upgrades below Kestrel's HTTP layer (default true): a Kestrel connection middleware reads the
+    /// first request's head and, for a plain <c>GET /ws</c> HTTP/1.1 upgrade, runs the same checks and answers as
+    /// the HTTP path, then serves the WebSocket on the connection's transport. An idle client then no longer keeps
+    /// Kestrel's HTTP/1.1 request state alive (about 8 KiB of its ~17.6 KiB; issue 11). Every other request, and
+    /// every connection of a TLS listener or of the metrics port, goes through Kestrel's HTTP layer as before. False
+    /// serves every upgrade through the HTTP layer. Read once at start.
+    /// </summary>
+    public bool UpgradeBelowHttp { get; set; } = true;
 }

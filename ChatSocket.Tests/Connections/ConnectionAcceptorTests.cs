@@ -1,4 +1,11 @@
+using System.Text;
+using ChatSocket.Chat;
 using ChatSocket.Connections;
+using ChatSocket.Identity;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ChatSocket.Tests.Support;
 
 namespace ChatSocket.Tests.Connections;
@@ -80,6 +87,44 @@ public sealed class ConnectionAcceptorTests
         while (!condition())
         {
             await Task.Delay(20, deadline.Token);
+        }
+    }
+
+    [Test]
+    public async Task A_stopping_server_refuses_an_upgrade_with_503_whichever_layer_parsed_it()
+    {
+        await using var server = await ChatServer.StartAsync();
+        var acceptor = new ConnectionAcceptor(
+            server.GetRequiredService<ConnectionRegistry>(),
+            server.GetRequiredService<UserConnectionCounts>(),
+            server.GetRequiredService<TokenValidator>(),
+            server.GetRequiredService<ChatRequestHandler>(),
+            server.GetRequiredService<ChatMetrics>(),
+            new StoppingLifetime(),
+            server.GetRequiredService<IOptions<ChatOptions>>(),
+            server.GetRequiredService<ILogger<ChatConnection>>());
+        var head = "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n" +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+
+        var admission = await acceptor.AdmitAsync(UpgradeHead.TryParse(Encoding.ASCII.GetBytes(head), null)!, CancellationToken.None).WaitAsync(ChatServer.Deadline);
+        var context = new DefaultHttpContext { RequestServices = server.Services };
+        context.Response.Body = new MemoryStream();
+        await admission.Refusal!.WriteAsync(context).WaitAsync(ChatServer.Deadline);
+
+        Assert.That(context.Response.StatusCode, Is.EqualTo(503));
+        Assert.That(Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray()), Is.EqualTo("shutting down"));
+    }
+
+    private sealed class StoppingLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping { get; } = new(canceled: true);
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -12,21 +11,19 @@ namespace ChatSocket.Tests.Support;
 /// </summary>
 internal sealed class RawWebSocketClient : IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
-    private readonly NetworkStream _stream;
+    private readonly RawHttpConnection _http;
+    private readonly Stream _stream;
 
-    private RawWebSocketClient(TcpClient tcp)
+    private RawWebSocketClient(RawHttpConnection http)
     {
-        _tcp = tcp;
-        _stream = tcp.GetStream();
+        _http = http;
+        _stream = http.Stream;
     }
 
     /// <summary>Opens TCP to the server and sends an upgrade request; returns the client and the HTTP status line's code.</summary>
     public static async Task<(RawWebSocketClient Client, int Status)> ConnectAsync(Uri webSocketUri, string? origin = null)
     {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(webSocketUri.Host, webSocketUri.Port).WaitAsync(ChatServer.Deadline);
-        var client = new RawWebSocketClient(tcp);
+        var http = await RawHttpConnection.OpenAsync(webSocketUri);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
         var request = new StringBuilder()
             .Append($"GET {webSocketUri.PathAndQuery} HTTP/1.1\r\n")
@@ -38,10 +35,14 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
             request.Append($"Origin: {origin}\r\n");
         }
 
-        await client._stream.WriteAsync(Encoding.ASCII.GetBytes(request.Append("\r\n").ToString())).AsTask().WaitAsync(ChatServer.Deadline);
-        var head = await client.ReadResponseHeadAsync();
-        return (client, int.Parse(head.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+        await http.SendAsync(request.Append("\r\n").ToString());
+        var answer = await http.ReadAnswerAsync();
+        return (new RawWebSocketClient(http), answer.Status);
     }
+
+    /// <summary>The WebSocket of a connection whose upgrade was sent and answered with 101 by the caller; disposing
+    /// it disposes <paramref name="http"/>.</summary>
+    public static RawWebSocketClient Over(RawHttpConnection http) => new(http);
 
     /// <summary>Sends one masked frame with the given first byte (FIN, RSV, opcode) and payload.</summary>
     public Task SendFrameAsync(byte firstByte, ReadOnlySpan<byte> payload, bool mask = true)
@@ -145,34 +146,12 @@ internal sealed class RawWebSocketClient : IAsyncDisposable
         return skipped;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stream.DisposeAsync();
-        _tcp.Dispose();
-    }
+    public ValueTask DisposeAsync() => _http.DisposeAsync();
 
     private async Task<byte[]> ReadExactlyAsync(int count)
     {
         var buffer = new byte[count];
         await _stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(ChatServer.Deadline);
         return buffer;
-    }
-
-    private async Task<string> ReadResponseHeadAsync()
-    {
-        // Byte by byte up to the blank line, so no frame bytes after the head are consumed.
-        var head = new StringBuilder();
-        var one = new byte[1];
-        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
-        {
-            if (await _stream.ReadAsync(one).AsTask().WaitAsync(ChatServer.Deadline) == 0)
-            {
-                break;
-            }
-
-            head.Append((char)one[0]);
-        }
-
-        return head.ToString();
     }
 }

@@ -10,9 +10,11 @@ using Microsoft.Net.Http.Headers;
 namespace ChatSocket.Connections;
 
 /// <summary>
-/// Serves <c>GET /ws</c>: checks the handshake, the Origin allow-list (403), the token when authentication is on
-/// (401), the per-user limit (429) and the connection limit (503), upgrades through <see cref="IHttpUpgradeFeature"/>
-/// and runs the <see cref="ChatConnection"/> on the upgraded stream.
+/// Admits WebSocket clients and serves them: checks the handshake, the Origin allow-list (403), the token when
+/// authentication is on (401), the per-user limit (429) and the connection limit (503), then runs the
+/// <see cref="ChatConnection"/> on the upgraded stream. Kestrel's HTTP path (<c>GET /ws</c>, <see cref="AcceptAsync"/>)
+/// and the upgrade below HTTP (<see cref="UpgradeBelowHttp"/>) share <see cref="AdmitAsync"/> and
+/// <see cref="ServeAsync"/>, so both ask the same things in the same order.
 /// </summary>
 internal sealed class ConnectionAcceptor(
     ConnectionRegistry connections,
@@ -26,42 +28,76 @@ internal sealed class ConnectionAcceptor(
 {
     private readonly ChatOptions _options = options.Value;
 
+    /// <summary>Serves <c>GET /ws</c> through Kestrel's HTTP layer and <see cref="IHttpUpgradeFeature"/>.</summary>
     public async Task AcceptAsync(HttpContext context)
     {
-        if (WebSocketHandshake.Validate(context.Request, out var key) is { } refusal)
+        var admission = await AdmitAsync(UpgradeRequest.From(context), context.RequestAborted);
+        if (admission.Refusal is { } refusal)
         {
-            await RefuseAsync(context, refusal.Status, refusal.Reason, "handshake");
+            await refusal.WriteAsync(context);
             return;
         }
 
-        if (!IsOriginAllowed(context.Request))
+        try
         {
-            await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin not allowed", "origin");
-            return;
+            // A WebSocket is long-lived and often quiet: Kestrel's minimum data rates must not apply. A client too
+            // slow to read is handled by the send queue's own policy (1013), and no rate bookkeeping runs on each flush.
+            if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } requestRate)
+            {
+                requestRate.MinDataRate = null;
+            }
+
+            if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } responseRate)
+            {
+                responseRate.MinDataRate = null;
+            }
+
+            context.Response.Headers[HeaderNames.Upgrade] = "websocket";
+            context.Response.Headers[HeaderNames.SecWebSocketAccept] = WebSocketHandshake.ComputeAccept(admission.Key);
+            var stream = await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
+            await ServeAsync(admission, stream, context.Abort, context.RequestAborted);
+        }
+        finally
+        {
+            Release(admission);
+        }
+    }
+
+    /// <summary>
+    /// The checks of an upgrade, in order: handshake (400, 426), origin (403), upgradable (400), stopping (503), token
+    /// (401), the user's limit (429), the connection limit (503). A refusal is logged and counted here; an admitted
+    /// client holds its slots until <see cref="Release"/>.
+    /// </summary>
+    public async Task<UpgradeAdmission> AdmitAsync(UpgradeRequest request, CancellationToken cancellationToken)
+    {
+        if (WebSocketHandshake.Validate(request.Method, request.Headers, out var key) is { } invalid)
+        {
+            return Refuse(invalid.Status, invalid.Reason, "handshake");
         }
 
-        var upgrade = context.Features.Get<IHttpUpgradeFeature>();
-        if (upgrade is not { IsUpgradableRequest: true })
+        if (!IsOriginAllowed(request))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, "this request cannot be upgraded (HTTP/1.1 only)", "handshake");
-            return;
+            return Refuse(StatusCodes.Status403Forbidden, "origin not allowed", "origin");
+        }
+
+        if (!request.IsUpgradable)
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "this request cannot be upgraded (HTTP/1.1 only)", "handshake");
         }
 
         if (lifetime.ApplicationStopping.IsCancellationRequested)
         {
             // Between the shutdown signal and Kestrel closing its listeners, new clients are turned away.
-            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "shutting down", "stopping");
-            return;
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "shutting down", "stopping");
         }
 
-        var check = await tokens.CheckRequestAsync(context.Request, context.RequestAborted);
+        var check = await tokens.CheckRequestAsync(request.Headers, request.Query, cancellationToken);
         if (check.Failure is not null)
         {
-            var problem = AuthProblems.Unauthorized(context.Response, check);
-            ConnectionLog.TokenRefused(logger, problem.StatusCode, check.ReasonCode!);
+            var status = check.Failure == TokenFailure.KeysUnavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status401Unauthorized;
+            ConnectionLog.TokenRefused(logger, status, check.ReasonCode!);
             metrics.UpgradeRejected("unauthorized");
-            await problem.ExecuteAsync(context);
-            return;
+            return UpgradeAdmission.Refused(UpgradeRefusal.Unauthorized(check));
         }
 
         var identity = check.Identity;
@@ -69,64 +105,54 @@ internal sealed class ConnectionAcceptor(
         {
             ConnectionLog.UserConnectionLimitReached(logger, identity.Name, userConnections.Limit);
             metrics.UpgradeRejected("user_limit");
-            await AuthProblems.TooManyConnections(userConnections.Limit).ExecuteAsync(context);
-            return;
+            return UpgradeAdmission.Refused(UpgradeRefusal.TooManyConnections(userConnections.Limit));
         }
 
-        try
-        {
-            if (!connections.TryReserve())
-            {
-                ConnectionLog.ConnectionLimitReached(logger, connections.Limit);
-                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection limit reached", "limit");
-                return;
-            }
-
-            try
-            {
-                await RunAsync(context, upgrade, key, identity);
-            }
-            finally
-            {
-                connections.Release();
-            }
-        }
-        finally
+        if (!connections.TryReserve())
         {
             if (identity is not null)
             {
                 userConnections.Release(identity.Name);
             }
+
+            ConnectionLog.ConnectionLimitReached(logger, connections.Limit);
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "connection limit reached", "limit");
+        }
+
+        return UpgradeAdmission.Admitted(key, identity, request);
+    }
+
+    /// <summary>Gives back the slots an admitted client reserved; called once, when its connection has ended.</summary>
+    public void Release(UpgradeAdmission admission)
+    {
+        if (admission.Refusal is not null)
+        {
+            return;
+        }
+
+        connections.Release();
+        if (admission.Identity is not null)
+        {
+            userConnections.Release(admission.Identity.Name);
         }
     }
 
-    private async Task RunAsync(HttpContext context, IHttpUpgradeFeature upgrade, string key, UserIdentity? identity)
+    /// <summary>
+    /// Runs an admitted client's <see cref="ChatConnection"/> on its upgraded <paramref name="stream"/> until it ends.
+    /// <paramref name="abortTransport"/> drops the TCP connection; <paramref name="aborted"/> fires when it is gone.
+    /// </summary>
+    public async Task ServeAsync(UpgradeAdmission admission, Stream stream, Action abortTransport, CancellationToken aborted)
     {
-        // A WebSocket is long-lived and often quiet: Kestrel's minimum data rates must not apply. A client too slow
-        // to read is handled by the send queue's own policy (1013), and no rate bookkeeping runs on each flush.
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } requestRate)
-        {
-            requestRate.MinDataRate = null;
-        }
-
-        if (context.Features.Get<IHttpMinResponseDataRateFeature>() is { } responseRate)
-        {
-            responseRate.MinDataRate = null;
-        }
-
-        context.Response.Headers[HeaderNames.Upgrade] = "websocket";
-        context.Response.Headers[HeaderNames.SecWebSocketAccept] = WebSocketHandshake.ComputeAccept(key);
-        var stream = await upgrade.UpgradeAsync();
+        var identity = admission.Identity;
 
         // With a token the name is the token's; user= is ignored.
-        var requestedUser = identity is null ? context.Request.Query["user"].ToString() : "";
+        var requestedUser = identity is null ? admission.RequestedUser : "";
         var id = connections.NextId();
         var userValid = requestedUser.Length == 0 || ProtocolRules.IsValidUser(requestedUser, _options.MaxUserLength);
         var user = identity?.Name ?? (requestedUser.Length > 0 && userValid ? requestedUser : $"guest-{id}");
         var connection = new ChatConnection(id, user, identity, _options, metrics, logger);
-        var remoteAddress = context.Connection.RemoteIpAddress?.ToString();
-        using var scope = logger.BeginConnectionScope(id, user, remoteAddress);
-        ConnectionLog.Opened(logger, id, user, remoteAddress);
+        using var scope = logger.BeginConnectionScope(id, user, admission.RemoteAddress);
+        ConnectionLog.Opened(logger, id, user, admission.RemoteAddress);
         connections.Add(connection);
         try
         {
@@ -135,12 +161,12 @@ internal sealed class ConnectionAcceptor(
                 connection.Session.SendError(new ProtocolError(ErrorCodes.BadRequest, $"user must have 1 to {_options.MaxUserLength} characters and no control characters; you are {user}", "user"));
             }
 
-            if (context.Request.Query["room"].ToString() is { Length: > 0 } room)
+            if (admission.Room is { Length: > 0 } room)
             {
-                await handler.JoinAsync(connection.Session, room, null, null, "join", context.RequestAborted);
+                await handler.JoinAsync(connection.Session, room, null, null, "join", aborted);
             }
 
-            await connection.RunAsync(stream, handler, context.Abort, lifetime.ApplicationStopping, context.RequestAborted);
+            await connection.RunAsync(stream, handler, abortTransport, lifetime.ApplicationStopping, aborted);
         }
         finally
         {
@@ -150,7 +176,7 @@ internal sealed class ConnectionAcceptor(
         }
     }
 
-    private bool IsOriginAllowed(HttpRequest request)
+    private bool IsOriginAllowed(UpgradeRequest request)
     {
         var origin = request.Headers.Origin.ToString();
         if (origin.Length == 0)
@@ -172,16 +198,10 @@ internal sealed class ConnectionAcceptor(
             string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase);
     }
 
-    private async Task RefuseAsync(HttpContext context, int status, string reason, string metricReason)
+    private UpgradeAdmission Refuse(int status, string reason, string metricReason)
     {
         ConnectionLog.UpgradeRefused(logger, status, reason);
         metrics.UpgradeRejected(metricReason);
-        context.Response.StatusCode = status;
-        if (status == StatusCodes.Status426UpgradeRequired)
-        {
-            context.Response.Headers[HeaderNames.SecWebSocketVersion] = "13";
-        }
-
-        await context.Response.WriteAsync(reason, context.RequestAborted);
+        return UpgradeAdmission.Refused(UpgradeRefusal.Text(status, reason));
     }
 }

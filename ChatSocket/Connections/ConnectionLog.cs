@@ -45,4 +45,7 @@ internal static partial class ConnectionLog
 
     [LoggerMessage(1011, LogLevel.Information, "User {User} has {Limit} connections open; refusing another with 429")]
     public static partial void UserConnectionLimitReached(ILogger logger, string user, int limit);
+
+    [LoggerMessage(1012, LogLevel.Debug, "A connection's first request goes to Kestrel's HTTP layer: {Reason}")]
+    public static partial void HandedToHttp(ILogger logger, string reason);
 }

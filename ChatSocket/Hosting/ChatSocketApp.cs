@@ -8,6 +8,7 @@ using ChatSocket.Persistence;
 using ChatSocket.Rooms;
 using ChatSocket.Search;
 using ChatSocket.Analytics;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Hosting;
@@ -33,6 +34,19 @@ public static class ChatSocketApp
         {
             // Runs Kestrel's socket continuations inline: one thread-pool hop less per flush (see ChatOptions).
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+
+        if (builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.UpgradeBelowHttp)}", defaultValue: true))
+        {
+            // Every listener of the chat serves /ws upgrades below the HTTP layer; the metrics port serves /metrics only.
+            var metricsPort = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Port;
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+            {
+                if ((metricsPort is null || listen.IPEndPoint?.Port != metricsPort) && listen.Protocols != HttpProtocols.Http2)
+                {
+                    listen.UseChatSocketBelowHttp();
+                }
+            }));
         }
 
         builder.Services.AddChatBackplane(builder.Configuration);

@@ -40,6 +40,7 @@ internal static class ChatSocketServices
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<UserConnectionCounts>();
         services.AddSingleton<ConnectionAcceptor>();
+        services.AddSingleton<UpgradeBelowHttp>();
         services.AddSingleton<ClientMsgIdMemory>();
         services.AddSingleton<RecentMessages>();
         services.AddSingleton<MessageHistory>();

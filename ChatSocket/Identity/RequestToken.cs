@@ -14,9 +14,13 @@ internal static class RequestToken
     private const string BearerPrefix = "Bearer ";
 
     /// <summary>The token, or null when the request has none.</summary>
-    public static string? From(HttpRequest request)
+    public static string? From(HttpRequest request) => From(request.Headers, request.Query);
+
+    /// <summary>The token of a request read without an <see cref="HttpContext"/> (the upgrade below Kestrel's HTTP
+    /// layer), or null when it has none.</summary>
+    public static string? From(IHeaderDictionary headers, IQueryCollection query)
     {
-        foreach (var value in request.Headers[HeaderNames.Authorization])
+        foreach (var value in headers[HeaderNames.Authorization])
         {
             if (value is not null && value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) && value.AsSpan(BearerPrefix.Length).Trim().Length > 0)
             {
@@ -24,6 +28,6 @@ internal static class RequestToken
             }
         }
 
-        return request.Query[QueryName].ToString() is { Length: > 0 } query ? query : null;
+        return query[QueryName].ToString() is { Length: > 0 } fromQuery ? fromQuery : null;
     }
 }

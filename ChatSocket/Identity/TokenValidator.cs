@@ -28,7 +28,14 @@ internal sealed class TokenValidator(IOptionsMonitor<JwtBearerOptions> jwtOption
 
     /// <summary>The request's token checked; <see cref="TokenCheck.Anonymous"/> when authentication is off.</summary>
     public Task<TokenCheck> CheckRequestAsync(HttpRequest request, CancellationToken cancellationToken) =>
-        Enabled ? ValidateAsync(RequestToken.From(request), cancellationToken) : Task.FromResult(TokenCheck.Anonymous);
+        CheckRequestAsync(request.Headers, request.Query, cancellationToken);
+
+    /// <summary>
+    /// The token of a request given as its headers and query checked; <see cref="TokenCheck.Anonymous"/> when
+    /// authentication is off. Needs no <see cref="HttpContext"/>: the upgrade below Kestrel's HTTP layer has none.
+    /// </summary>
+    public Task<TokenCheck> CheckRequestAsync(IHeaderDictionary headers, IQueryCollection query, CancellationToken cancellationToken) =>
+        Enabled ? ValidateAsync(RequestToken.From(headers, query), cancellationToken) : Task.FromResult(TokenCheck.Anonymous);
 
     /// <summary>Validates <paramref name="token"/> (authentication must be on).</summary>
     public async Task<TokenCheck> ValidateAsync(string? token, CancellationToken cancellationToken)

@@ -12,24 +12,24 @@ internal static class WebSocketHandshake
     private static ReadOnlySpan<byte> KeyGuid => "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8;
 
     /// <summary>
-    /// Checks that <paramref name="request"/> asks for a version 13 WebSocket. Returns null when it does, else the
-    /// HTTP status to answer with (400, or 426 for another protocol version) and why.
+    /// Checks that a request (its <paramref name="method"/> and <paramref name="headers"/>, whether Kestrel parsed them
+    /// or the upgrade below HTTP did) asks for a version 13 WebSocket. Returns null when it does, else the HTTP status
+    /// to answer with (400, or 426 for another protocol version) and why.
     /// </summary>
-    public static (int Status, string Reason)? Validate(HttpRequest request, out string key)
+    public static (int Status, string Reason)? Validate(string method, IHeaderDictionary headers, out string key)
     {
-        key = request.Headers[HeaderNames.SecWebSocketKey].ToString();
-        if (!HttpMethods.IsGet(request.Method))
+        key = headers[HeaderNames.SecWebSocketKey].ToString();
+        if (!HttpMethods.IsGet(method))
         {
             return (StatusCodes.Status400BadRequest, "a WebSocket upgrade must be a GET");
         }
 
-        if (!HasToken(request.Headers[HeaderNames.Connection], "upgrade") ||
-            !HasToken(request.Headers[HeaderNames.Upgrade], "websocket"))
+        if (!AsksForWebSocket(headers))
         {
             return (StatusCodes.Status400BadRequest, "expected Connection: Upgrade and Upgrade: websocket");
         }
 
-        if (!string.Equals(request.Headers[HeaderNames.SecWebSocketVersion].ToString(), SupportedVersion, StringComparison.Ordinal))
+        if (!string.Equals(headers[HeaderNames.SecWebSocketVersion].ToString(), SupportedVersion, StringComparison.Ordinal))
         {
             return (StatusCodes.Status426UpgradeRequired, "only Sec-WebSocket-Version 13 is supported");
         }
@@ -41,6 +41,10 @@ internal static class WebSocketHandshake
 
         return null;
     }
+
+    /// <summary>Whether the headers ask to switch to WebSocket: <c>Connection: Upgrade</c> and <c>Upgrade: websocket</c>.</summary>
+    public static bool AsksForWebSocket(IHeaderDictionary headers) =>
+        HasToken(headers[HeaderNames.Connection], "upgrade") && HasToken(headers[HeaderNames.Upgrade], "websocket");
 
     /// <summary>The Sec-WebSocket-Accept value for a client key: base64(SHA-1(key + GUID)).</summary>
     public static string ComputeAccept(string key)

@@ -26,6 +26,9 @@ DURATION=${DURATION:-15s}
 WARMUP=${WARMUP:-5s}
 SERVER_WARMUP=${SERVER_WARMUP:-10s}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-18000}
+# CHATSOCKET_PORT (default 5000): ChatSocket's port, for a machine where another server may hold 5000. Server settings
+# pass through the environment (e.g. Chat__UpgradeBelowHttp=false).
+CHATSOCKET_PORT=${CHATSOCKET_PORT:-5000}
 OUT=${OUT:-/tmp/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}
 # PIN=0: the unpinned variant the method also asks for (server and generator share both cores).
 PIN=${PIN:-1}
@@ -52,7 +55,7 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
   echo "chatsocket env: ${CHATSOCKET_ENV:-(none)}"
 } >> "$OUT/conditions.txt"
 
-port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket*) echo 5000 ;; esac; }
+port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket*) echo "$CHATSOCKET_PORT" ;; esac; }
 protocol_of() { case $1 in chatsocket*) echo chatsocket ;; *) echo raw ;; esac; }
 
 server_pid=""
@@ -88,7 +91,12 @@ start_server() {
   fi
   server_pid=$!
   for _ in $(seq 1 300); do
-    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+    # ChatSocket is this very process: wait for it to listen, not for whatever answers on the port (another
+    # session's server would be measured instead). A peer runs under a start script, so its port is enough.
+    case $name in
+      chatsocket*) if ss -ltnpH "sport = :$port" | grep -q "pid=$server_pid,"; then return 0; fi ;;
+      *) if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi ;;
+    esac
     sleep 0.1
   done
   echo "$name did not start (see $OUT/$name.server.log)" >&2

@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using ChatSocket.WebSockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Connections;
+
+/// <summary>
+/// A Kestrel connection middleware (<c>Chat:UpgradeBelowHttp</c>) that serves WebSocket upgrades below Kestrel's
+/// HTTP layer. Under an upgrade served by that layer, its per-request state (the HTTP/1.1 connection, header
+/// collections, body pipes, the output producer, a block kept from the head's reads) stays alive for as long as the
+/// socket is open: about half of what an idle client costs (issue 11, docs/BENCHMARKS.md). Here the first request's
+/// head is peeked at without being consumed; a plain <c>GET /ws</c> HTTP/1.1 upgrade is admitted by the same
+/// <see cref="ConnectionAcceptor.AdmitAsync"/> as the HTTP path and served on the transport itself. Everything else
+/// goes to Kestrel with its bytes untouched.
+/// </summary>
+internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProvider services, IOptions<KestrelServerOptions> kestrel, ILogger<UpgradeBelowHttp> logger)
+{
+    private readonly bool _serverHeader = kestrel.Value.AddServerHeader;
+    private readonly TimeSpan _headTimeout = kestrel.Value.Limits.RequestHeadersTimeout;
+
+    public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        // Admission runs in its own method so that nothing of the request (its headers, query) is kept by this
+        // method's state for the life of the connection.
+        UpgradeAdmission? admission;
+        try
+        {
+            admission = await AdmitAsync(connection);
+        }
+        catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client left while its token was being checked (an authority's keys being fetched): no one to answer.
+            return;
+        }
+
+        if (admission is null)
+        {
+            await next(connection);
+            return;
+        }
+
+        try
+        {
+            if (admission.Refusal is { } refusal)
+            {
+                await RefuseAsync(connection, refusal);
+                return;
+            }
+
+            await connection.Transport.Output.WriteAsync(RawHttpResponse.SwitchingProtocols(WebSocketHandshake.ComputeAccept(admission.Key), _serverHeader), connection.ConnectionClosed);
+            await using var stream = new TransportStream(connection.Transport);
+            await acceptor.ServeAsync(admission, stream, connection.Abort, connection.ConnectionClosed);
+        }
+        catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
+        {
+            // The client left during the answer or the first join. The HTTP path counts an aborted request as no
+            // error either; escaping here, it would be logged as a failed connection.
+        }
+        finally
+        {
+            acceptor.Release(admission);
+        }
+    }
+
+    // Null when the connection is not a WebSocket upgrade this can serve: its bytes are then all still unconsumed and,
+    // unless the head timed out, unexamined, so that Kestrel's first read returns them at once (after a timeout it
+    // returns them with the next bytes, or Kestrel's own timeouts end the connection).
+    private async Task<UpgradeAdmission?> AdmitAsync(ConnectionContext connection)
+    {
+        if (connection.Features.Get<ITlsConnectionFeature>() is not null)
+        {
+            // Behind a TLS middleware the scheme is https, which the origin check must see: the HTTP layer knows it.
+            return null;
+        }
+
+        var input = connection.Transport.Input;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
+        timeout.CancelAfter(_headTimeout);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // No complete head in Kestrel's own header time (or the connection is gone): Kestrel applies its
+                // limits to what has come and to what still comes.
+                ConnectionLog.HandedToHttp(logger, "no complete head in time");
+                return null;
+            }
+            catch (Exception ex) when (ex is ConnectionResetException or IOException)
+            {
+                // The client reset the connection: Kestrel's HTTP layer meets the same error on its read and ends the
+                // connection its usual way.
+                ConnectionLog.HandedToHttp(logger, ex.Message);
+                return null;
+            }
+
+            var buffer = result.Buffer;
+            var scan = UpgradeHead.Scan(buffer, out var headLength);
+            if (scan == HeadScan.NeedMore && !result.IsCompleted && !result.IsCanceled)
+            {
+                // Nothing consumed; all examined, so that the next read waits for more bytes.
+                input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+
+            var request = scan == HeadScan.Complete ? Parse(buffer.Slice(0, headLength), connection) : null;
+            if (request is null)
+            {
+                // Examined moves back to the start: the read that just completed stays completed, so Kestrel's first
+                // read returns these bytes without waiting for more.
+                input.AdvanceTo(buffer.Start, buffer.Start);
+                return null;
+            }
+
+            input.AdvanceTo(buffer.GetPosition(headLength));
+            return await acceptor.AdmitAsync(request, connection.ConnectionClosed);
+        }
+    }
+
+    private static UpgradeRequest? Parse(ReadOnlySequence<byte> head, ConnectionContext connection)
+    {
+        var remoteAddress = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
+        if (head.IsSingleSegment)
+        {
+            return UpgradeHead.TryParse(head.FirstSpan, remoteAddress);
+        }
+
+        var copy = ArrayPool<byte>.Shared.Rent((int)head.Length);
+        try
+        {
+            head.CopyTo(copy);
+            return UpgradeHead.TryParse(copy.AsSpan(0, (int)head.Length), remoteAddress);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    // The refusal is rendered by the same code as on the HTTP path, into a detached response, then sent as bytes;
+    // the connection ends after it.
+    private async Task RefuseAsync(ConnectionContext connection, UpgradeRefusal refusal)
+    {
+        using var body = new MemoryStream();
+        var context = new DefaultHttpContext { RequestServices = services };
+        context.Response.Body = body;
+        await refusal.WriteAsync(context);
+        await context.Response.CompleteAsync();
+        var response = RawHttpResponse.Refusal(context.Response, body.GetBuffer().AsSpan(0, (int)body.Length), _serverHeader);
+        await connection.Transport.Output.WriteAsync(response, connection.ConnectionClosed);
+    }
+}
