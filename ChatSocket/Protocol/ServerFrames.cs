@@ -110,6 +110,25 @@ internal static class ServerFrames
         w.WriteNumber("members"u8, s.members);
     });
 
+    /// <summary>A <c>presence_batch</c> frame: several joins and leaves in the order they happened; <c>members</c> is
+    /// the count after the last of them.</summary>
+    public static byte[] PresenceBatch(string roomId, ArraySegment<PresenceEvent> events) => Encode((roomId, events), static (w, s) =>
+    {
+        w.WriteString("type"u8, "presence_batch"u8);
+        w.WriteString("room_id"u8, s.roomId);
+        w.WriteStartArray("events"u8);
+        foreach (var presence in s.events)
+        {
+            w.WriteStartObject();
+            w.WriteString("user"u8, presence.User);
+            w.WriteString("event"u8, presence.Joined ? "join"u8 : "leave"u8);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteNumber("members"u8, s.events[^1].Members);
+    });
+
     /// <summary>An <c>ack</c> frame: the message is durable; <paramref name="id"/> is the stored message's id (the
     /// original's for a resend).</summary>
     public static byte[] Ack(string roomId, ObjectId id, string? clientMsgId) => Encode((roomId, id, clientMsgId), static (w, s) =>
