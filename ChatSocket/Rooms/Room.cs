@@ -42,6 +42,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     private readonly PresenceBatcher _presence = presenceBatching.CreateBatcher(id);
     // Flushes a batch of presence events when its window ends; created by the first batch, disposed with the room.
     private ITimer? _presenceTimer;
+    private readonly JoinHistoryFrame _historyFrame = new(id);
 
     public string Id { get; } = id;
 
@@ -85,7 +86,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                 }
 
                 connection.Send(ServerFrames.Joined(Id, _members.Length + _otherMembers, DistinctUsersLocked()));
-                connection.Send(ServerFrames.History(Id, page, recovered: request.Since is null ? null : !page.HasMore));
+                connection.Send(_historyFrame.For(page, recovered: request.Since is null ? null : !page.HasMore));
                 if (isNew)
                 {
                     wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: true, _members.Length + _otherMembers), joiner: connection);
