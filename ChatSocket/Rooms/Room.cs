@@ -79,7 +79,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                     return JoinStatus.NeedsArchive;
                 }
 
-                var isNew = Array.IndexOf(_members, connection) < 0;
+                var isNew = IndexOfLocked(connection) < 0;
                 if (isNew)
                 {
                     _members = [.. _members, connection];
@@ -159,6 +159,22 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         }
     }
 
+    // Members are compared by reference. Array.IndexOf called the interface's Equals for each member, a virtual call
+    // that made the scan of a 2,000-member room a visible part of a join storm's profile (every join scans it).
+    private int IndexOfLocked(IRoomMember member)
+    {
+        var members = _members;
+        for (var i = 0; i < members.Length; i++)
+        {
+            if (ReferenceEquals(members[i], member))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     // Under the lock: the names a joined frame lists, each once (one person may have several tabs).
     private HashSet<string> DistinctUsersLocked()
     {
@@ -184,7 +200,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         {
             lock (_gate)
             {
-                var index = Array.IndexOf(_members, connection);
+                var index = IndexOfLocked(connection);
                 if (index < 0)
                 {
                     return false;
