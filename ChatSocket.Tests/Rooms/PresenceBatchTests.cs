@@ -34,7 +34,7 @@ public sealed class PresenceBatchTests
         await using var alice = await _server.ConnectAndJoinAsync("alice", "quiet");
         await using var bob = await _server.ConnectAndJoinAsync("bob", "quiet");
 
-        var frame = await alice.ReceiveAsync(IsPresence);
+        var frame = await alice.ReceiveAsync(PresenceFrames.IsPresence);
 
         Assert.That(frame.GetRawText(), Is.EqualTo("""{"type":"presence","room_id":"quiet","user":"bob","event":"join","members":2}"""));
     }
@@ -147,7 +147,7 @@ public sealed class PresenceBatchTests
             var events = new List<string>();
             while (events.Count < 5)
             {
-                events.AddRange(EventsOf(await alice.ReceiveAsync(IsPresence)));
+                events.AddRange(PresenceFrames.Events(await alice.ReceiveAsync(PresenceFrames.IsPresence)));
             }
 
             Assert.That(events, Is.EqualTo(Names("t", 0, 5).Select(n => $"{n} join")));
@@ -185,7 +185,7 @@ public sealed class PresenceBatchTests
         var events = new List<string>();
         while (true)
         {
-            var frame = await client.ReceiveAsync(f => IsPresence(f) || f.GetProperty("type").GetString() == "message");
+            var frame = await client.ReceiveAsync(f => PresenceFrames.IsPresence(f) || f.GetProperty("type").GetString() == "message");
             Assert.That(frame.GetProperty("room_id").GetString(), Is.EqualTo(room));
             if (frame.GetProperty("type").GetString() == "message")
             {
@@ -193,16 +193,9 @@ public sealed class PresenceBatchTests
             }
 
             frames.Add(frame);
-            events.AddRange(EventsOf(frame));
+            events.AddRange(PresenceFrames.Events(frame));
         }
     }
-
-    private static bool IsPresence(JsonElement frame) => frame.GetProperty("type").GetString() is "presence" or "presence_batch";
-
-    private static IEnumerable<string> EventsOf(JsonElement frame) =>
-        frame.GetProperty("type").GetString() == "presence"
-            ? [$"{frame.GetProperty("user").GetString()} {frame.GetProperty("event").GetString()}"]
-            : frame.GetProperty("events").EnumerateArray().Select(e => $"{e.GetProperty("user").GetString()} {e.GetProperty("event").GetString()}").ToList();
 
     private static IEnumerable<string> Names(string prefix, int from, int to) => Enumerable.Range(from, to - from).Select(i => $"{prefix}{i}");
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ChatSocket.Protocol;
 using ChatSocket.Rooms;
 using ChatSocket.Tests.Support;
@@ -43,7 +42,7 @@ public sealed class PresenceBatcherTests
         var frame = alice.Frames[0];
         Assert.That(frame.GetProperty("type").GetString(), Is.EqualTo("presence_batch"));
         Assert.That(frame.GetProperty("room_id").GetString(), Is.EqualTo("r"));
-        Assert.That(Events(frame), Is.EqualTo(new[] { "carol join", "bob leave" }));
+        Assert.That(PresenceFrames.Events(frame), Is.EqualTo(new[] { "carol join", "bob leave" }));
         Assert.That(frame.GetProperty("members").GetInt32(), Is.EqualTo(2));
     }
 
@@ -76,9 +75,9 @@ public sealed class PresenceBatcherTests
         batcher.Add(new PresenceEvent("erin", true, 4), erin);
         Flush(batcher, alice, carol, dave, erin);
 
-        Assert.That(Events(alice.Frames.Single()), Is.EqualTo(new[] { "carol join", "dave join", "bob leave", "erin join" }));
-        Assert.That(Events(carol.Frames.Single()), Is.EqualTo(new[] { "dave join", "bob leave", "erin join" }));
-        Assert.That(Events(dave.Frames.Single()), Is.EqualTo(new[] { "bob leave", "erin join" }));
+        Assert.That(PresenceFrames.Events(alice.Frames.Single()), Is.EqualTo(new[] { "carol join", "dave join", "bob leave", "erin join" }));
+        Assert.That(PresenceFrames.Events(carol.Frames.Single()), Is.EqualTo(new[] { "dave join", "bob leave", "erin join" }));
+        Assert.That(PresenceFrames.Events(dave.Frames.Single()), Is.EqualTo(new[] { "bob leave", "erin join" }));
         Assert.That(erin.Frames, Is.Empty, "nothing follows erin's own join");
         Assert.That(carol.Frames.Single().GetProperty("members").GetInt32(), Is.EqualTo(4));
     }
@@ -97,7 +96,7 @@ public sealed class PresenceBatcherTests
         batcher.Add(new PresenceEvent("dave", true, 4), joiner: null);
         Flush(batcher, carol);
 
-        Assert.That(Events(carol.Frames.Single()), Is.EqualTo(new[] { "dave join" }));
+        Assert.That(PresenceFrames.Events(carol.Frames.Single()), Is.EqualTo(new[] { "dave join" }));
     }
 
     [Test]
@@ -162,9 +161,4 @@ public sealed class PresenceBatcherTests
         batcher.Flush(members, wakeups);
         wakeups.Schedule();
     }
-
-    private static IEnumerable<string> Events(JsonElement frame) =>
-        frame.GetProperty("type").GetString() == "presence"
-            ? [$"{frame.GetProperty("user").GetString()} {frame.GetProperty("event").GetString()}"]
-            : frame.GetProperty("events").EnumerateArray().Select(e => $"{e.GetProperty("user").GetString()} {e.GetProperty("event").GetString()}");
 }
