@@ -100,6 +100,25 @@ public sealed class PresenceBatcherTests
     }
 
     [Test]
+    public void A_member_that_joined_again_gets_only_what_followed_its_new_joined_frame()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var alice = new RecordingMember("alice");
+        var carol = new RecordingMember("carol");
+
+        batcher.Add(new PresenceEvent("bob", true, 3), joiner: null);
+        batcher.Add(new PresenceEvent("carol", true, 4), carol);
+        batcher.Add(new PresenceEvent("dave", true, 5), joiner: null);
+        batcher.JoinedAgain(alice);
+        batcher.JoinedAgain(carol);
+        batcher.Add(new PresenceEvent("erin", true, 6), joiner: null);
+        Flush(batcher, alice, carol);
+
+        Assert.That(PresenceFrames.Events(alice.Frames.Single()), Is.EqualTo(new[] { "erin join" }));
+        Assert.That(PresenceFrames.Events(carol.Frames.Single()), Is.EqualTo(new[] { "erin join" }));
+    }
+
+    [Test]
     public void A_full_batch_asks_to_be_flushed_at_once()
     {
         var batcher = new PresenceBatcher("r", Window, 3, _clock);

@@ -59,6 +59,16 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
         return _count >= maxEvents ? PresenceStep.BatchFull : _count == 1 ? PresenceStep.BatchStarted : PresenceStep.Batched;
     }
 
+    /// <summary>A member joined again (it was sent a new <c>joined</c>, whose count has everything pending): from the
+    /// batch it gets only what follows.</summary>
+    public void JoinedAgain(IRoomMember member)
+    {
+        if (_count > 0)
+        {
+            _joinedAt[member] = _count - 1;
+        }
+    }
+
     /// <summary>A member left: if its join is pending, it no longer needs the rest of the batch.</summary>
     public void Left(IRoomMember member) => _joinedAt.Remove(member);
 

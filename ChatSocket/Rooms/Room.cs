@@ -92,6 +92,10 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                     wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: true, _members.Length + _otherMembers), joiner: connection);
                     backplane.MembersChanged(Id, connection.User, joined: true, _members.Length);
                 }
+                else
+                {
+                    _presence.JoinedAgain(connection);
+                }
 
                 return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
             }
