@@ -158,6 +158,87 @@ public sealed class PresenceBatchTests
         }
     }
 
+    [Test]
+    public async Task Members_joining_while_messages_flow_see_presence_and_messages_in_one_order_and_counts_that_add_up()
+    {
+        // Small batches, so that full batches, message flushes and joiners' shares all happen in one run.
+        await using var server = await ChatServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["Chat:MessagesPerSecond"] = "100000",
+            ["Chat:MessageBurst"] = "100000",
+            ["Chat:PresenceBatchWindow"] = "00:00:05",
+            ["Chat:PresenceBatchMaxEvents"] = "4",
+        });
+        const string room = "mixed";
+        const int joiners = 30;
+        await using var alice = await server.ConnectAndJoinAsync("alice", room);
+        var clients = new ChatClient[joiners];
+        var joinedCounts = new int[joiners];
+        try
+        {
+            var joining = Task.WhenAll(Enumerable.Range(0, joiners).Select(async i =>
+            {
+                clients[i] = await server.ConnectAsync($"m{i}");
+                await clients[i].SendJsonAsync(new { type = "join", room_id = room });
+                joinedCounts[i] = (await clients[i].ReceiveTypeAsync("joined", room)).GetProperty("members").GetInt32();
+                await clients[i].ReceiveTypeAsync("history", room);
+            }));
+            for (var m = 0; m < 30; m++)
+            {
+                await alice.SendJsonAsync(new { type = "send", room_id = room, content = $"c{m}" });
+            }
+
+            await joining.WaitAsync(ChatServer.Deadline);
+            await alice.SendJsonAsync(new { type = "send", room_id = room, content = "end" });
+
+            var streams = new List<(string Who, List<string> Seen)> { ("alice", await StreamUntilEndAsync(alice, room)) };
+            for (var i = 0; i < joiners; i++)
+            {
+                var seen = await StreamUntilEndAsync(clients[i], room);
+                streams.Add(($"m{i}", seen));
+                var joins = seen.Count(t => t.EndsWith(" join", StringComparison.Ordinal));
+                Assert.That(seen, Is.Unique, $"m{i} sees each event and message once");
+                Assert.That(seen, Does.Not.Contain($"m{i} join"), $"m{i} does not hear of its own join");
+                Assert.That(joinedCounts[i] + joins, Is.EqualTo(joiners + 1), $"m{i}'s joined count plus the joins it heard of is the room's count");
+            }
+
+            Assert.That(streams[0].Seen.Where(t => t.EndsWith(" join", StringComparison.Ordinal)), Is.EquivalentTo(Names("m", 0, joiners).Select(n => $"{n} join")));
+            foreach (var (who, seen) in streams.Skip(1))
+            {
+                // Whatever two members both received, they received in the same order.
+                var common = seen.Intersect(streams[0].Seen).ToHashSet();
+                Assert.That(seen.Where(common.Contains), Is.EqualTo(streams[0].Seen.Where(common.Contains)), $"{who} and alice agree on the order");
+            }
+        }
+        finally
+        {
+            await DisposeAllAsync(clients.Where(c => c is not null));
+        }
+    }
+
+    // Presence events ("m3 join") and message contents ("message c7") up to the message "end".
+    private static async Task<List<string>> StreamUntilEndAsync(ChatClient client, string room)
+    {
+        var seen = new List<string>();
+        while (true)
+        {
+            var frame = await client.ReceiveAsync(f => PresenceFrames.IsPresence(f) || f.GetProperty("type").GetString() == "message");
+            Assert.That(frame.GetProperty("room_id").GetString(), Is.EqualTo(room));
+            if (frame.GetProperty("type").GetString() != "message")
+            {
+                seen.AddRange(PresenceFrames.Events(frame));
+            }
+            else if (frame.GetProperty("content").GetString() is var content && content == "end")
+            {
+                return seen;
+            }
+            else
+            {
+                seen.Add($"message {content}");
+            }
+        }
+    }
+
     private async Task<List<ChatClient>> JoinInTurnAsync(string room, string prefix, int count)
     {
         var clients = new List<ChatClient>(count);
