@@ -37,20 +37,35 @@ internal static class ServerFrames
     });
 
     /// <summary>A <c>joined</c> frame: <paramref name="members"/> connections, and <paramref name="users"/>, the
-    /// distinct names among them (at most <see cref="ProtocolRules.MaxJoinedUsers"/>; <c>members</c> stays exact).</summary>
-    public static byte[] Joined(string roomId, int members, IReadOnlyCollection<string> users) => Encode((roomId, members, users), static (w, s) =>
+    /// distinct names among them (at most <see cref="ProtocolRules.MaxJoinedUsers"/>; <c>members</c> stays exact),
+    /// as <see cref="JoinedUsers"/> encoded them.</summary>
+    public static byte[] Joined(string roomId, int members, byte[] users) => Encode((roomId, members, users), static (w, s) =>
     {
         w.WriteString("type"u8, "joined"u8);
         w.WriteString("room_id"u8, s.roomId);
         w.WriteNumber("members"u8, s.members);
-        w.WriteStartArray("users"u8);
-        foreach (var user in s.users)
+        w.WritePropertyName("users"u8);
+
+        // Written by JoinedUsers with this class's writer options: valid JSON already.
+        w.WriteRawValue(s.users, skipInputValidation: true);
+    });
+
+    /// <summary>The <c>users</c> array of a <c>joined</c> frame, encoded once for every join that lists the same
+    /// names: a room of many members lists up to 100 of them to each joiner.</summary>
+    public static byte[] JoinedUsers(IEnumerable<string> users)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartArray();
+        foreach (var user in users)
         {
-            w.WriteStringValue(user);
+            writer.WriteStringValue(user);
         }
 
-        w.WriteEndArray();
-    });
+        writer.WriteEndArray();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>A <c>left</c> frame.</summary>
     public static byte[] Left(string roomId) => Encode(roomId, static (w, roomId) =>

@@ -43,6 +43,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     // Flushes a batch of presence events when its window ends; created by the first batch, disposed with the room.
     private ITimer? _presenceTimer;
     private readonly JoinHistoryFrame _historyFrame = new(id);
+    private readonly JoinedUsers _users = new();
 
     public string Id { get; } = id;
 
@@ -83,9 +84,10 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                 if (isNew)
                 {
                     _members = [.. _members, connection];
+                    _users.Joined(connection.User);
                 }
 
-                connection.Send(ServerFrames.Joined(Id, _members.Length + _otherMembers, DistinctUsersLocked()));
+                connection.Send(ServerFrames.Joined(Id, _members.Length + _otherMembers, _users.Encoded(_members)));
                 connection.Send(_historyFrame.For(page, recovered: request.Since is null ? null : !page.HasMore));
                 if (isNew)
                 {
@@ -179,23 +181,6 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         return -1;
     }
 
-    // Under the lock: the names a joined frame lists, each once (one person may have several tabs).
-    private HashSet<string> DistinctUsersLocked()
-    {
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in _members)
-        {
-            if (users.Count == ProtocolRules.MaxJoinedUsers)
-            {
-                break;
-            }
-
-            users.Add(member.User);
-        }
-
-        return users;
-    }
-
     /// <summary>Removes a member, tells the others, and removes the room from the registry when it empties.</summary>
     public bool TryLeave(IRoomMember connection)
     {
@@ -211,6 +196,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                 }
 
                 _members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
+                _users.Left(connection.User);
                 _presence.Left(connection);
                 backplane.MembersChanged(Id, connection.User, joined: false, _members.Length);
                 if (_members.Length == 0)
