@@ -77,7 +77,7 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
     /// <paramref name="wakeups"/>, which the caller schedules after its lock) and starts a new window. A member gets
     /// one frame: a <c>presence</c> when one event is its share, a <c>presence_batch</c> when more are.
     /// </summary>
-    public void Flush(IRoomMember[] members, SendLoopWakeups wakeups)
+    public void Flush(ReadOnlySpan<IRoomMember> members, SendLoopWakeups wakeups)
     {
         if (_count == 0)
         {

@@ -30,7 +30,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     // delivered back, after the backplane's reply): a second send of the same one meanwhile waits for this one instead
     // of publishing it again. The result is the published message, or null when it was not published.
     private readonly Dictionary<(string Sender, string ClientMsgId), Task<PendingMessage?>> _publishing = [];
-    private IRoomMember[] _members = [];
+    private readonly MemberList _members = new();
     private bool _removed;
     private DateTime _lastTimestamp;
     private ObjectId _lastId = ObjectId.Empty;
@@ -48,7 +48,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     public string Id { get; } = id;
 
     /// <summary>This node's members.</summary>
-    public int MemberCount => Volatile.Read(ref _members).Length;
+    public int MemberCount => _members.Count;
 
     /// <summary>The members of every live node, this one's included (this node's alone without a backplane).</summary>
     public int ClusterMemberCount => MemberCount + Volatile.Read(ref _otherMembers);
@@ -80,19 +80,19 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                     return JoinStatus.NeedsArchive;
                 }
 
-                var isNew = IndexOfLocked(connection) < 0;
+                var isNew = _members.IndexOf(connection) < 0;
                 if (isNew)
                 {
-                    _members = [.. _members, connection];
+                    _members.Add(connection);
                     _users.Joined(connection.User);
                 }
 
-                connection.Send(ServerFrames.Joined(Id, _members.Length + _otherMembers, _users.Encoded(_members)));
+                connection.Send(ServerFrames.Joined(Id, _members.Count + _otherMembers, _users.Encoded(_members.Span)));
                 connection.Send(_historyFrame.For(page, recovered: request.Since is null ? null : !page.HasMore));
                 if (isNew)
                 {
-                    wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: true, _members.Length + _otherMembers), joiner: connection);
-                    backplane.MembersChanged(Id, connection.User, joined: true, _members.Length);
+                    wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: true, _members.Count + _otherMembers), joiner: connection);
+                    backplane.MembersChanged(Id, connection.User, joined: true, _members.Count);
                 }
                 else
                 {
@@ -112,7 +112,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     // the send loops to wake after the lock when a full batch went out.
     private SendLoopWakeups? PresenceLocked(PresenceEvent presence, IRoomMember? joiner)
     {
-        if (_members.Length == (joiner is null ? 0 : 1))
+        if (_members.Count == (joiner is null ? 0 : 1))
         {
             // Nobody else here to tell (a batch cannot be pending either: the room is removed when it empties).
             return null;
@@ -136,8 +136,8 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
                 _presenceTimer.Change(_presence.UntilWindowEnds, Timeout.InfiniteTimeSpan);
                 return null;
             case PresenceStep.BatchFull:
-                var wakeups = new SendLoopWakeups(_members.Length);
-                _presence.Flush(_members, wakeups);
+                var wakeups = new SendLoopWakeups(_members.Count);
+                _presence.Flush(_members.Span, wakeups);
                 return wakeups;
             default:
                 return null;
@@ -154,8 +154,8 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
             {
                 if (!_removed && _presence.Pending > 0)
                 {
-                    wakeups = new SendLoopWakeups(_members.Length);
-                    _presence.Flush(_members, wakeups);
+                    wakeups = new SendLoopWakeups(_members.Count);
+                    _presence.Flush(_members.Span, wakeups);
                 }
             }
         }
@@ -163,22 +163,6 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         {
             wakeups?.Schedule();
         }
-    }
-
-    // Members are compared by reference. Array.IndexOf called the interface's Equals for each member, a virtual call
-    // that made the scan of a 2,000-member room a visible part of a join storm's profile (every join scans it).
-    private int IndexOfLocked(IRoomMember member)
-    {
-        var members = _members;
-        for (var i = 0; i < members.Length; i++)
-        {
-            if (ReferenceEquals(members[i], member))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>Removes a member, tells the others, and removes the room from the registry when it empties.</summary>
@@ -189,24 +173,24 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         {
             lock (_gate)
             {
-                var index = IndexOfLocked(connection);
+                var index = _members.IndexOf(connection);
                 if (index < 0)
                 {
                     return false;
                 }
 
-                _members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
+                _members.RemoveAt(index);
                 _users.Left(connection.User);
                 _presence.Left(connection);
-                backplane.MembersChanged(Id, connection.User, joined: false, _members.Length);
-                if (_members.Length == 0)
+                backplane.MembersChanged(Id, connection.User, joined: false, _members.Count);
+                if (_members.Count == 0)
                 {
                     // Removed under the lock so that a concurrent join sees _removed and retries on a fresh room.
                     RemoveLocked();
                 }
                 else
                 {
-                    wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: false, _members.Length + _otherMembers), joiner: null);
+                    wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: false, _members.Count + _otherMembers), joiner: null);
                 }
 
                 return true;
@@ -307,7 +291,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
                 foreach (var delivery in published)
                 {
-                    if (DeliverLocked(delivery, broadcast: _members.Length > 0) is { } delivered)
+                    if (DeliverLocked(delivery, broadcast: _members.Count > 0) is { } delivered)
                     {
                         wakeups.Add(delivered);
                     }
@@ -360,7 +344,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
                 // The same batching as local events, in the order they arrive: each node's own order is kept.
                 UpdateOtherNodeLocked(presence.NodeId, new NodeMembers(presence.NodeCount, presence.Version));
-                wakeups = PresenceLocked(new PresenceEvent(presence.User, presence.Joined, _members.Length + _otherMembers), joiner: null);
+                wakeups = PresenceLocked(new PresenceEvent(presence.User, presence.Joined, _members.Count + _otherMembers), joiner: null);
             }
         }
         finally
@@ -424,11 +408,11 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         if (broadcast)
         {
             var frame = ServerFrames.Message(message);
-            wakeups = new SendLoopWakeups(_members.Length);
+            wakeups = new SendLoopWakeups(_members.Count);
 
             // Presence that happened before the message reaches every member before it.
-            _presence.Flush(_members, wakeups);
-            foreach (var member in _members)
+            _presence.Flush(_members.Span, wakeups);
+            foreach (var member in _members.Span)
             {
                 if (member.SendDeferred(frame))
                 {
@@ -523,7 +507,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     {
         lock (_gate)
         {
-            if (!_removed && _members.Length == 0)
+            if (!_removed && _members.Count == 0)
             {
                 RemoveLocked();
             }
@@ -694,12 +678,12 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         // The one frame is queued to every member now, in id order; idle send loops are woken after the lock, by one
         // work item for the whole room.
         var frame = ServerFrames.Message(message);
-        wakeups = new SendLoopWakeups(_members.Length);
+        wakeups = new SendLoopWakeups(_members.Count);
 
         // Presence that happened before the message reaches every member before it. A member's loop is added to the
         // wake-ups once at most: after its first deferred frame, the next ones find it already signalled.
-        _presence.Flush(_members, wakeups);
-        foreach (var member in _members)
+        _presence.Flush(_members.Span, wakeups);
+        foreach (var member in _members.Span)
         {
             if (member.SendDeferred(frame))
             {
@@ -715,7 +699,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
     private void BroadcastLocked(ReadOnlyMemory<byte> frame, IRoomMember? except)
     {
-        foreach (var member in _members)
+        foreach (var member in _members.Span)
         {
             if (!ReferenceEquals(member, except))
             {
