@@ -47,6 +47,26 @@ public sealed class PresenceBatcherTests
     }
 
     [Test]
+    public void A_batch_frame_and_a_joiners_tail_of_it_are_exact_json_whatever_the_names()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var alice = new RecordingMember("alice");
+        var quoted = new RecordingMember("say \"hi\"");
+
+        batcher.Add(new PresenceEvent("bob", true, 2), joiner: null);
+        batcher.Add(new PresenceEvent("zoë", true, 3), joiner: null);
+        batcher.Add(new PresenceEvent(quoted.User, true, 4), quoted);
+        batcher.Add(new PresenceEvent("zoë", false, 3), joiner: null);
+        batcher.Add(new PresenceEvent("bob", false, 2), joiner: null);
+        Flush(batcher, alice, quoted);
+
+        Assert.That(alice.Frames.Single().GetRawText(), Is.EqualTo(
+            """{"type":"presence_batch","room_id":"r","events":[{"user":"zoë","event":"join"},{"user":"say \"hi\"","event":"join"},{"user":"zoë","event":"leave"},{"user":"bob","event":"leave"}],"members":2}"""));
+        Assert.That(quoted.Frames.Single().GetRawText(), Is.EqualTo(
+            """{"type":"presence_batch","room_id":"r","events":[{"user":"zoë","event":"leave"},{"user":"bob","event":"leave"}],"members":2}"""));
+    }
+
+    [Test]
     public void A_batch_of_one_event_is_a_plain_presence_frame_with_that_events_count()
     {
         var batcher = new PresenceBatcher("r", Window, 100, _clock);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ChatSocket.Protocol;
 
 namespace ChatSocket.Rooms;
@@ -15,8 +16,13 @@ namespace ChatSocket.Rooms;
 internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEvents, TimeProvider time)
 {
     private readonly long _windowTicks = (long)(window.TotalSeconds * time.TimestampFrequency);
-    // Allocated by the first batch; never more than maxEvents, since a full batch is flushed at once.
+    // A batch holds at most maxEvents events (a full one is flushed at once). Each is kept as it is (for a share of
+    // one, sent as a presence frame) and encoded once into _encoded, where _starts says where it begins: the frame
+    // of a joiner's share is then a copy of the encoded tail. Allocated by the first batch.
+    private const int RetainedEncodedBytes = 64 * 1024;
     private PresenceEvent[]? _pending;
+    private int[]? _starts;
+    private ArrayBufferWriter<byte>? _encoded;
     private int _count;
     // Members whose own join is pending, and its index: they get only what follows it. At most maxEvents entries.
     private readonly Dictionary<IRoomMember, int> _joinedAt = new(ReferenceEqualityComparer.Instance);
@@ -50,11 +56,15 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
         }
 
         _pending ??= new PresenceEvent[maxEvents];
+        _starts ??= new int[maxEvents];
+        _encoded ??= new ArrayBufferWriter<byte>(1024);
         if (joiner is not null)
         {
             _joinedAt[joiner] = _count;
         }
 
+        _starts[_count] = _encoded.WrittenCount;
+        ServerFrames.AppendPresenceBatchEvent(_encoded, presence);
         _pending[_count++] = presence;
         return _count >= maxEvents ? PresenceStep.BatchFull : _count == 1 ? PresenceStep.BatchStarted : PresenceStep.Batched;
     }
@@ -94,7 +104,7 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
             }
 
             // The members that were there before the batch share one frame; a member that joined during it is the
-            // only one whose share starts after its join, so its frame is encoded for it alone.
+            // only one whose share starts after its join, so its frame is made for it alone (a copy of the tail).
             var frame = from == 0 ? everything ??= Encode(0) : Encode(from);
             if (member.SendDeferred(frame))
             {
@@ -116,6 +126,15 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
 
         _count = 0;
         _joinedAt.Clear();
+        if (_encoded is { Capacity: > RetainedEncodedBytes })
+        {
+            // A batch of long names should not pin its buffer in the room for good.
+            _encoded = null;
+        }
+        else
+        {
+            _encoded?.ResetWrittenCount();
+        }
     }
 
     private byte[] Encode(int from)
@@ -127,6 +146,6 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
             return ServerFrames.Presence(roomId, single.User, single.Joined, single.Members);
         }
 
-        return ServerFrames.PresenceBatch(roomId, new ArraySegment<PresenceEvent>(_pending!, from, _count - from));
+        return ServerFrames.PresenceBatch(roomId, _encoded!.WrittenSpan[_starts![from]..], _pending![_count - 1].Members);
     }
 }
