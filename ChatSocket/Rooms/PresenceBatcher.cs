@@ -26,8 +26,9 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
     private int _count;
     // Members whose own join is pending, and its index: they get only what follows it. At most maxEvents entries.
     private readonly Dictionary<IRoomMember, int> _joinedAt = new(ReferenceEqualityComparer.Instance);
-    // Until this timestamp a new event waits in a batch instead of going out alone.
-    private long _windowEnds = long.MinValue;
+    // Until this timestamp a new event waits in a batch instead of going out alone (timestamps are positive: zero is
+    // the past, and UntilWindowEnds cannot overflow).
+    private long _windowEnds;
 
     /// <summary>Events waiting for <see cref="Flush"/>.</summary>
     public int Pending => _count;
