@@ -9,6 +9,8 @@ public sealed class ChatOptionsTests
     [TestCase("Chat:SendQueueCapacity", "0", TestName = "A zero send queue capacity stops the server from starting")]
     [TestCase("Chat:IdleTimeout", "00:00:01", TestName = "An idle timeout shorter than the ping interval stops the server from starting")]
     [TestCase("Chat:MaxMessageBytes", "100", TestName = "A message size limit below 1 KiB stops the server from starting")]
+    [TestCase("Chat:PresenceBatchMaxEvents", "1", TestName = "A presence batch of fewer than two events stops the server from starting")]
+    [TestCase("Chat:PresenceBatchWindow", "00:01:00", TestName = "A presence batch window over 10 s stops the server from starting")]
     public void Invalid_options_are_refused_at_start(string key, string value) =>
         Assert.ThatAsync(
             async () => await ChatServer.StartAsync(new Dictionary<string, string?> { [key] = value }),
@@ -27,5 +29,7 @@ public sealed class ChatOptionsTests
         Assert.That(options.SendQueueCapacity, Is.EqualTo(1024));
         Assert.That(options.MessagesPerSecond, Is.EqualTo(20));
         Assert.That(options.MessageBurst, Is.EqualTo(40));
+        Assert.That(options.PresenceBatchWindow, Is.EqualTo(TimeSpan.FromMilliseconds(50)));
+        Assert.That(options.PresenceBatchMaxEvents, Is.EqualTo(100));
     }
 }

@@ -69,6 +69,20 @@ internal sealed class ChatOptions
     public int MaxHistory { get; set; } = 200;
 
     /// <summary>
+    /// How long a room's presence events wait to be sent together during a burst (default 50 ms). A quiet room's event
+    /// goes out at once as a <c>presence</c> frame; events within this long after the previous presence frame wait and
+    /// go out as one <c>presence_batch</c> (one, alone, as a <c>presence</c>), so a storm of joins costs each member a
+    /// frame per window instead of a frame per join. Zero: never batch.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan PresenceBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Most presence events in one <c>presence_batch</c> (default 100): a full batch goes out at once, so a
+    /// frame stays small and the events wait no longer in a big storm.</summary>
+    [Range(2, 10_000)]
+    public int PresenceBatchMaxEvents { get; set; } = 100;
+
+    /// <summary>
     /// Origins (scheme://host[:port]) allowed to open a WebSocket from a browser, besides the server's own origin.
     /// Requests without an Origin header (non-browser clients) are always allowed; "*" allows every origin.
     /// Anything else gets 403 before the upgrade. Default: none.

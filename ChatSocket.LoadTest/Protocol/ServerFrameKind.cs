@@ -3,7 +3,7 @@ namespace ChatSocket.LoadTest.Protocol;
 /// <summary>What a received text frame is, as far as the generator cares.</summary>
 internal enum ServerFrameKind
 {
-    /// <summary>Anything the generator does not count (presence, pong, left, frames without a marker in raw mode).</summary>
+    /// <summary>Anything the generator does not count (presence, presence_batch, pong, left, frames without a marker in raw mode).</summary>
     Other,
 
     /// <summary>A broadcast message carrying a generator marker.</summary>

@@ -16,7 +16,7 @@ internal sealed class Cluster : IAsyncDisposable
 
     public IReadOnlyList<Node> Nodes { get; }
 
-    public static async Task<Cluster> StartAsync(RedisProcess redis, int nodes)
+    public static async Task<Cluster> StartAsync(RedisProcess redis, int nodes, IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -28,6 +28,11 @@ internal sealed class Cluster : IAsyncDisposable
             ["Backplane:NodeTimeout"] = "00:00:02",
             ["Backplane:HeartbeatInterval"] = "00:00:00.250",
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         var started = new List<Node>();
         for (var i = 0; i < nodes; i++)
         {

@@ -38,6 +38,45 @@ public sealed class PresenceTests : RedisFixture
     }
 
     [Test]
+    public async Task Joins_on_another_node_during_a_burst_reach_a_member_batched_once_each_in_that_nodes_order()
+    {
+        // Long enough that the joins after the first wait in one batch on node 0, short enough that it goes out on
+        // its own within the receive's deadline (no message follows: messages and presence cross nodes separately).
+        await using var cluster = await Cluster.StartAsync(Redis, nodes: 2, new Dictionary<string, string?> { ["Chat:PresenceBatchWindow"] = "00:00:03" });
+        const string room = "burst-across";
+        await using var alice = await cluster.Nodes[0].ConnectAndJoinAsync("alice", room);
+        await Eventually.ReturnsAsync(() => cluster.Nodes[1].MembersAsync(room), n => n == 1, "node 1 to list alice's room");
+        var joiners = new List<ChatClient>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                joiners.Add(await cluster.Nodes[1].ConnectAndJoinAsync($"c{i}", room));
+            }
+
+            var frames = new List<System.Text.Json.JsonElement>();
+            var events = new List<string>();
+            while (events.Count < 10)
+            {
+                var frame = await alice.ReceiveAsync(PresenceFrames.IsPresence);
+                frames.Add(frame);
+                events.AddRange(PresenceFrames.Events(frame));
+            }
+
+            Assert.That(events, Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"c{i} join")), "once each, in node 1's order");
+            Assert.That(frames, Has.Count.LessThan(10), "batched on node 0");
+            Assert.That(frames[^1].GetProperty("members").GetInt32(), Is.EqualTo(11));
+        }
+        finally
+        {
+            foreach (var joiner in joiners)
+            {
+                await joiner.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
     public async Task The_members_of_a_node_killed_with_SIGKILL_leave_the_counts_once_its_heartbeat_runs_out()
     {
         await using var cluster = await Cluster.StartAsync(Redis, nodes: 1);

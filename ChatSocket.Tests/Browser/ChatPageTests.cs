@@ -292,6 +292,45 @@ internal sealed class ChatPageTests
         await laura.Page.CloseAsync(cancellationToken);
     }
 
+    [Test]
+    [CancelAfter(30_000)]
+    public async Task A_presence_batch_shows_each_join_and_leave_and_the_final_count(CancellationToken cancellationToken)
+    {
+        // A long window, so that the joins after the first wait in one batch however slow the machine is; the message
+        // at the end sends it.
+        await using var chat = await ChatServer.StartAsync(new Dictionary<string, string?> { ["Chat:PresenceBatchWindow"] = "00:00:05" });
+        var room = UniqueRoom();
+        var nina = await OpenPageAsync(1024, 768, cancellationToken);
+        await nina.JoinAsync(chat.BaseUri, "nina", room, cancellationToken);
+        var others = new List<ChatClient>();
+        try
+        {
+            foreach (var name in new[] { "b0", "b1", "b2", "b3" })
+            {
+                others.Add(await chat.ConnectAndJoinAsync(name, room));
+            }
+
+            await others[3].SendJsonAsync(new { type = "leave", room_id = room });
+            await others[3].ReceiveTypeAsync("left", room);
+            await others[0].SendJsonAsync(new { type = "send", room_id = room, content = "after the burst" });
+            await nina.WaitForMessageCountAsync(1, cancellationToken);
+            await nina.WaitForMemberCountAsync(4, cancellationToken);
+
+            var notices = await nina.NoticesAsync(cancellationToken);
+            Assert.That(notices, Is.EqualTo(new[] { "b0 joined", "b1 joined", "b2 joined", "b3 joined", "b3 left" }), Browser.Diagnostics());
+            await nina.WaitForOnlineAsync(["nina", "b0", "b1", "b2"], cancellationToken);
+        }
+        finally
+        {
+            foreach (var other in others)
+            {
+                await other.DisposeAsync();
+            }
+        }
+
+        await nina.Page.CloseAsync(cancellationToken);
+    }
+
     /// <summary>A chat page in its own browser context; narrow widths get the phone layout.</summary>
     private async Task<ChatPage> OpenPageAsync(int width, int height, CancellationToken cancellationToken) =>
         new(await Browser.OpenPageAsync(width, height, cancellationToken), Deadline);

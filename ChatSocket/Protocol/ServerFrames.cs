@@ -26,6 +26,9 @@ internal static class ServerFrames
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_eventWriter;
+
     /// <summary>The reply to a <c>ping</c> request.</summary>
     public static ReadOnlyMemory<byte> Pong { get; } = Encode(0, static (w, _) => w.WriteString("type"u8, "pong"u8));
 
@@ -37,20 +40,35 @@ internal static class ServerFrames
     });
 
     /// <summary>A <c>joined</c> frame: <paramref name="members"/> connections, and <paramref name="users"/>, the
-    /// distinct names among them (at most <see cref="ProtocolRules.MaxJoinedUsers"/>; <c>members</c> stays exact).</summary>
-    public static byte[] Joined(string roomId, int members, IReadOnlyCollection<string> users) => Encode((roomId, members, users), static (w, s) =>
+    /// distinct names among them (at most <see cref="ProtocolRules.MaxJoinedUsers"/>; <c>members</c> stays exact),
+    /// as <see cref="JoinedUsers"/> encoded them.</summary>
+    public static byte[] Joined(string roomId, int members, byte[] users) => Encode((roomId, members, users), static (w, s) =>
     {
         w.WriteString("type"u8, "joined"u8);
         w.WriteString("room_id"u8, s.roomId);
         w.WriteNumber("members"u8, s.members);
-        w.WriteStartArray("users"u8);
-        foreach (var user in s.users)
+        w.WritePropertyName("users"u8);
+
+        // Written by JoinedUsers with this class's writer options: valid JSON already.
+        w.WriteRawValue(s.users, skipInputValidation: true);
+    });
+
+    /// <summary>The <c>users</c> array of a <c>joined</c> frame, encoded once for every join that lists the same
+    /// names: a room of many members lists up to 100 of them to each joiner.</summary>
+    public static byte[] JoinedUsers(IEnumerable<string> users)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+        writer.WriteStartArray();
+        foreach (var user in users)
         {
-            w.WriteStringValue(user);
+            writer.WriteStringValue(user);
         }
 
-        w.WriteEndArray();
-    });
+        writer.WriteEndArray();
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>A <c>left</c> frame.</summary>
     public static byte[] Left(string roomId) => Encode(roomId, static (w, roomId) =>
@@ -109,6 +127,54 @@ internal static class ServerFrames
         w.WriteString("event"u8, s.joined ? "join"u8 : "leave"u8);
         w.WriteNumber("members"u8, s.members);
     });
+
+    /// <summary>Appends one event of a <c>presence_batch</c> to <paramref name="events"/> as the frame's <c>events</c>
+    /// array holds it, preceded by a comma: the events of a batch are encoded once, and a frame of any tail of them
+    /// (<see cref="PresenceBatch"/>) is a copy of bytes.</summary>
+    public static void AppendPresenceBatchEvent(ArrayBufferWriter<byte> events, PresenceEvent presence)
+    {
+        events.GetSpan(1)[0] = (byte)',';
+        events.Advance(1);
+        var writer = t_eventWriter ??= new Utf8JsonWriter(events, WriterOptions);
+        writer.Reset(events);
+        writer.WriteStartObject();
+        writer.WriteString("user"u8, presence.User);
+        writer.WriteString("event"u8, presence.Joined ? "join"u8 : "leave"u8);
+        writer.WriteEndObject();
+        writer.Flush();
+
+        // The writer must not keep a room's buffer alive.
+        writer.Reset(Stream.Null);
+    }
+
+    /// <summary>A <c>presence_batch</c> frame: several joins and leaves in the order they happened, as
+    /// <see cref="AppendPresenceBatchEvent"/> appended them (from one of its commas to the end); <c>members</c> is
+    /// the count after the last of them.</summary>
+    public static byte[] PresenceBatch(string roomId, ReadOnlySpan<byte> appendedEvents, int members)
+    {
+        // The events as a JSON array: the first comma becomes the opening bracket.
+        var array = ArrayPool<byte>.Shared.Rent(appendedEvents.Length + 1);
+        try
+        {
+            array[0] = (byte)'[';
+            appendedEvents[1..].CopyTo(array.AsSpan(1));
+            array[appendedEvents.Length] = (byte)']';
+            return Encode((roomId, events: new ArraySegment<byte>(array, 0, appendedEvents.Length + 1), members), static (w, s) =>
+            {
+                w.WriteString("type"u8, "presence_batch"u8);
+                w.WriteString("room_id"u8, s.roomId);
+                w.WritePropertyName("events"u8);
+
+                // Written by AppendPresenceBatchEvent with this class's writer options: valid JSON already.
+                w.WriteRawValue(s.events, skipInputValidation: true);
+                w.WriteNumber("members"u8, s.members);
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
+    }
 
     /// <summary>An <c>ack</c> frame: the message is durable; <paramref name="id"/> is the stored message's id (the
     /// original's for a resend).</summary>

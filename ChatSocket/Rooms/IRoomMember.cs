@@ -2,7 +2,8 @@ namespace ChatSocket.Rooms;
 
 /// <summary>
 /// A room's member as the room sees it (a connection implements it): rooms hand it pre-encoded frames and never wait
-/// for it, so a room needs nothing else of the connection.
+/// for it, so a room needs nothing else of the connection. Its methods never call back into a room (a room hands
+/// frames to its members while it walks its member list in place, <see cref="MemberList"/>).
 /// </summary>
 internal interface IRoomMember
 {

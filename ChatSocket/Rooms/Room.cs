@@ -14,7 +14,7 @@ namespace ChatSocket.Rooms;
 /// <para>With a backplane (<see cref="IRoomBackplane.IsEnabled"/>) the backplane issues the ids instead, and every
 /// message, this node's own included, enters the ring and reaches the members only when the backplane delivers it
 /// (<see cref="OnPublished"/>): one order on every node, each message once.</para>
-internal sealed class Room(string id, RecentMessages recent, MessageHistory history, IMessageSink sink, IRoomBackplane backplane, Action<Room> removeWhenEmpty)
+internal sealed class Room(string id, RecentMessages recent, MessageHistory history, IMessageSink sink, IRoomBackplane backplane, PresenceBatching presenceBatching, Action<Room> removeWhenEmpty)
     : IBackplaneRoom
 {
     // Own messages between the script's reply and their delivery; more than this (a subscription that stopped
@@ -30,7 +30,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     // delivered back, after the backplane's reply): a second send of the same one meanwhile waits for this one instead
     // of publishing it again. The result is the published message, or null when it was not published.
     private readonly Dictionary<(string Sender, string ClientMsgId), Task<PendingMessage?>> _publishing = [];
-    private IRoomMember[] _members = [];
+    private readonly MemberList _members = new();
     private bool _removed;
     private DateTime _lastTimestamp;
     private ObjectId _lastId = ObjectId.Empty;
@@ -39,11 +39,16 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     // With a backplane: the other live nodes' member counts in this room, and their sum.
     private readonly Dictionary<string, NodeMembers> _otherNodes = new(StringComparer.Ordinal);
     private int _otherMembers;
+    private readonly PresenceBatcher _presence = presenceBatching.CreateBatcher(id);
+    // Flushes a batch of presence events when its window ends; created by the first batch, disposed with the room.
+    private ITimer? _presenceTimer;
+    private readonly JoinHistoryFrame _historyFrame = new(id);
+    private readonly JoinedUsers _users = new();
 
     public string Id { get; } = id;
 
     /// <summary>This node's members.</summary>
-    public int MemberCount => Volatile.Read(ref _members).Length;
+    public int MemberCount => _members.Count;
 
     /// <summary>The members of every live node, this one's included (this node's alone without a backplane).</summary>
     public int ClusterMemberCount => MemberCount + Volatile.Read(ref _otherMembers);
@@ -52,85 +57,148 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
     /// <summary>
     /// Adds <paramref name="connection"/>; in the same ordered step it gets <c>joined</c> then <c>history</c>, and the
-    /// other members get a presence frame. Every message published afterwards reaches it after that history
+    /// other members hear of it (at once, or in a batch during a burst: <see cref="PresenceBatcher"/>). Every message published afterwards reaches it after that history
     /// (<see cref="MessageHistory.TryPageForJoin"/>). When the in-memory ring cannot answer alone, this returns
     /// <see cref="JoinStatus.NeedsArchive"/> and the caller fetches the archive's part first (no I/O under the lock),
     /// then calls again with it.
     /// </summary>
     public JoinStatus TryJoin(IRoomMember connection, JoinRequest request)
     {
-        lock (_gate)
+        SendLoopWakeups? wakeups = null;
+        try
         {
-            if (_removed)
+            lock (_gate)
             {
-                return JoinStatus.RoomRemoved;
-            }
+                if (_removed)
+                {
+                    return JoinStatus.RoomRemoved;
+                }
 
-            var page = history.TryPageForJoin(Id, request);
-            if (page is null)
-            {
-                return JoinStatus.NeedsArchive;
-            }
+                var page = history.TryPageForJoin(Id, request);
+                if (page is null)
+                {
+                    return JoinStatus.NeedsArchive;
+                }
 
-            var isNew = Array.IndexOf(_members, connection) < 0;
-            if (isNew)
-            {
-                _members = [.. _members, connection];
-            }
+                var isNew = _members.IndexOf(connection) < 0;
+                if (isNew)
+                {
+                    _members.Add(connection);
+                    _users.Joined(connection.User);
+                }
 
-            connection.Send(ServerFrames.Joined(Id, _members.Length + _otherMembers, DistinctUsersLocked()));
-            connection.Send(ServerFrames.History(Id, page, recovered: request.Since is null ? null : !page.HasMore));
-            if (isNew)
-            {
-                BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: true, _members.Length + _otherMembers), except: connection);
-                backplane.MembersChanged(Id, connection.User, joined: true, _members.Length);
-            }
+                connection.Send(ServerFrames.Joined(Id, _members.Count + _otherMembers, _users.Encoded(_members.Span)));
+                connection.Send(_historyFrame.For(page, recovered: request.Since is null ? null : !page.HasMore));
+                if (isNew)
+                {
+                    wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: true, _members.Count + _otherMembers), joiner: connection);
+                    backplane.MembersChanged(Id, connection.User, joined: true, _members.Count);
+                }
+                else
+                {
+                    _presence.JoinedAgain(connection);
+                }
 
-            return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
+                return isNew ? JoinStatus.Joined : JoinStatus.AlreadyMember;
+            }
+        }
+        finally
+        {
+            wakeups?.Schedule();
         }
     }
 
-    // Under the lock: the names a joined frame lists, each once (one person may have several tabs).
-    private HashSet<string> DistinctUsersLocked()
+    // Under the lock: tells the other members of a join or leave, now (a quiet room) or in the pending batch. Returns
+    // the send loops to wake after the lock when a full batch went out.
+    private SendLoopWakeups? PresenceLocked(PresenceEvent presence, IRoomMember? joiner)
     {
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in _members)
+        if (_members.Count == (joiner is null ? 0 : 1))
         {
-            if (users.Count == ProtocolRules.MaxJoinedUsers)
-            {
-                break;
-            }
-
-            users.Add(member.User);
+            // Nobody else here to tell (a batch cannot be pending either: the room is removed when it empties).
+            return null;
         }
 
-        return users;
+        switch (_presence.Add(presence, joiner))
+        {
+            case PresenceStep.SendNow:
+                BroadcastLocked(ServerFrames.Presence(Id, presence.User, presence.Joined, presence.Members), except: joiner);
+                return null;
+            case PresenceStep.BatchStarted:
+                if (_presenceTimer is null)
+                {
+                    // The room outlives the connection whose join armed it: its timer must not hold that one's context.
+                    using (ExecutionContext.SuppressFlow())
+                    {
+                        _presenceTimer = presenceBatching.Time.CreateTimer(static room => ((Room)room!).FlushPresenceWhenDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    }
+                }
+
+                _presenceTimer.Change(_presence.UntilWindowEnds, Timeout.InfiniteTimeSpan);
+                return null;
+            case PresenceStep.BatchFull:
+                var wakeups = new SendLoopWakeups(_members.Count);
+                _presence.Flush(_members.Span, wakeups);
+                return wakeups;
+            default:
+                return null;
+        }
+    }
+
+    // The timer's callback: the window of the pending batch ended.
+    private void FlushPresenceWhenDue()
+    {
+        SendLoopWakeups? wakeups = null;
+        try
+        {
+            lock (_gate)
+            {
+                if (!_removed && _presence.Pending > 0)
+                {
+                    wakeups = new SendLoopWakeups(_members.Count);
+                    _presence.Flush(_members.Span, wakeups);
+                }
+            }
+        }
+        finally
+        {
+            wakeups?.Schedule();
+        }
     }
 
     /// <summary>Removes a member, tells the others, and removes the room from the registry when it empties.</summary>
     public bool TryLeave(IRoomMember connection)
     {
-        lock (_gate)
+        SendLoopWakeups? wakeups = null;
+        try
         {
-            var index = Array.IndexOf(_members, connection);
-            if (index < 0)
+            lock (_gate)
             {
-                return false;
-            }
+                var index = _members.IndexOf(connection);
+                if (index < 0)
+                {
+                    return false;
+                }
 
-            _members = [.. _members.AsSpan(0, index), .. _members.AsSpan(index + 1)];
-            backplane.MembersChanged(Id, connection.User, joined: false, _members.Length);
-            if (_members.Length == 0)
-            {
-                // Removed under the lock so that a concurrent join sees _removed and retries on a fresh room.
-                RemoveLocked();
-            }
-            else
-            {
-                BroadcastLocked(ServerFrames.Presence(Id, connection.User, joined: false, _members.Length + _otherMembers), except: null);
-            }
+                _members.RemoveAt(index);
+                _users.Left(connection.User);
+                _presence.Left(connection);
+                backplane.MembersChanged(Id, connection.User, joined: false, _members.Count);
+                if (_members.Count == 0)
+                {
+                    // Removed under the lock so that a concurrent join sees _removed and retries on a fresh room.
+                    RemoveLocked();
+                }
+                else
+                {
+                    wakeups = PresenceLocked(new PresenceEvent(connection.User, Joined: false, _members.Count + _otherMembers), joiner: null);
+                }
 
-            return true;
+                return true;
+            }
+        }
+        finally
+        {
+            wakeups?.Schedule();
         }
     }
 
@@ -138,6 +206,11 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     {
         _removed = true;
         removeWhenEmpty(this);
+
+        // Nobody is left to hear a pending batch; a callback already running finds the room removed.
+        _presence.Clear();
+        _presenceTimer?.Dispose();
+        _presenceTimer = null;
 
         // The node listens only for rooms it has members in. Unsubscribing queues the command and returns.
         if (backplane.IsEnabled)
@@ -218,7 +291,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
                 foreach (var delivery in published)
                 {
-                    if (DeliverLocked(delivery, broadcast: _members.Length > 0) is { } delivered)
+                    if (DeliverLocked(delivery, broadcast: _members.Count > 0) is { } delivered)
                     {
                         wakeups.Add(delivered);
                     }
@@ -259,15 +332,24 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     /// first) and the local members get the presence frame with the room's count across the nodes.</summary>
     public void OnPresence(PresenceDelivery presence)
     {
-        lock (_gate)
+        SendLoopWakeups? wakeups = null;
+        try
         {
-            if (_removed)
+            lock (_gate)
             {
-                return;
-            }
+                if (_removed)
+                {
+                    return;
+                }
 
-            UpdateOtherNodeLocked(presence.NodeId, new NodeMembers(presence.NodeCount, presence.Version));
-            BroadcastLocked(ServerFrames.Presence(Id, presence.User, presence.Joined, _members.Length + _otherMembers), except: null);
+                // The same batching as local events, in the order they arrive: each node's own order is kept.
+                UpdateOtherNodeLocked(presence.NodeId, new NodeMembers(presence.NodeCount, presence.Version));
+                wakeups = PresenceLocked(new PresenceEvent(presence.User, presence.Joined, _members.Count + _otherMembers), joiner: null);
+            }
+        }
+        finally
+        {
+            wakeups?.Schedule();
         }
     }
 
@@ -326,8 +408,11 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         if (broadcast)
         {
             var frame = ServerFrames.Message(message);
-            wakeups = new SendLoopWakeups(_members.Length);
-            foreach (var member in _members)
+            wakeups = new SendLoopWakeups(_members.Count);
+
+            // Presence that happened before the message reaches every member before it.
+            _presence.Flush(_members.Span, wakeups);
+            foreach (var member in _members.Span)
             {
                 if (member.SendDeferred(frame))
                 {
@@ -422,7 +507,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
     {
         lock (_gate)
         {
-            if (!_removed && _members.Length == 0)
+            if (!_removed && _members.Count == 0)
             {
                 RemoveLocked();
             }
@@ -593,8 +678,12 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
         // The one frame is queued to every member now, in id order; idle send loops are woken after the lock, by one
         // work item for the whole room.
         var frame = ServerFrames.Message(message);
-        wakeups = new SendLoopWakeups(_members.Length);
-        foreach (var member in _members)
+        wakeups = new SendLoopWakeups(_members.Count);
+
+        // Presence that happened before the message reaches every member before it. A member's loop is added to the
+        // wake-ups once at most: after its first deferred frame, the next ones find it already signalled.
+        _presence.Flush(_members.Span, wakeups);
+        foreach (var member in _members.Span)
         {
             if (member.SendDeferred(frame))
             {
@@ -610,7 +699,7 @@ internal sealed class Room(string id, RecentMessages recent, MessageHistory hist
 
     private void BroadcastLocked(ReadOnlyMemory<byte> frame, IRoomMember? except)
     {
-        foreach (var member in _members)
+        foreach (var member in _members.Span)
         {
             if (!ReferenceEquals(member, except))
             {

@@ -14,6 +14,7 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly int _maxRooms = options.Value.MaxRooms;
+    private readonly PresenceBatching _presenceBatching = new(options.Value.PresenceBatchWindow, options.Value.PresenceBatchMaxEvents, TimeProvider.System);
     private int _count;
 
     /// <summary>Rooms with at least one member.</summary>
@@ -36,7 +37,7 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
                     return JoinStatus.ServerRoomLimit;
                 }
 
-                room = new Room(roomId, recent, history, sink, backplane, Remove);
+                room = new Room(roomId, recent, history, sink, backplane, _presenceBatching, Remove);
                 if (!_rooms.TryAdd(roomId, room))
                 {
                     Interlocked.Decrement(ref _count);

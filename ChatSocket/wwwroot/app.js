@@ -339,6 +339,10 @@
         if (frame.room_id !== state.room) return;
         onPresence(frame);
         break;
+      case "presence_batch":
+        if (frame.room_id !== state.room) return;
+        onPresenceBatch(frame);
+        break;
       case "search_results":
         onSearchResults(frame);
         break;
@@ -412,9 +416,28 @@
   }
 
   function onPresence(frame) {
-    const name = String(frame.user);
+    applyPresence(String(frame.user), frame.event);
+    setMemberCount(frame.members);
+  }
+
+  // A burst's joins and leaves in one frame (docs/PROTOCOL.md, "Presence during a burst"): each is shown as its own
+  // presence frame would be; the count is the one after the last of them.
+  function onPresenceBatch(frame) {
+    const events = Array.isArray(frame.events) ? frame.events : [];
+    for (const e of events) {
+      if (e && typeof e === "object") applyPresence(String(e.user), e.event);
+    }
+    setMemberCount(frame.members);
+  }
+
+  function setMemberCount(members) {
+    state.members = Number.isInteger(members) ? members : state.members;
+    renderMembers();
+  }
+
+  function applyPresence(name, event) {
     const count = state.online.get(name) ?? 0;
-    if (frame.event === "leave") {
+    if (event === "leave") {
       const known = [...state.online.values()].reduce((a, b) => a + b, 0);
       // The joined frame names each user once: a name may hold more connections than this page counted. Then a
       // leave does not tell whether the name is still online; joining again (resuming, so nothing is re-sent)
@@ -428,9 +451,7 @@
     } else {
       state.online.set(name, count + 1);
     }
-    state.members = Number.isInteger(frame.members) ? frame.members : state.members;
-    renderMembers();
-    if (name !== state.user) appendNotice(`${name} ${frame.event === "leave" ? "left" : "joined"}`);
+    if (name !== state.user) appendNotice(`${name} ${event === "leave" ? "left" : "joined"}`);
   }
 
   function onError(frame) {
