@@ -2,11 +2,13 @@
 # Where a server's time goes under the 1 x 1,000 fan-out at 800k deliveries/s: system calls per delivery
 # (perf stat) and a CPU profile (perf record, JIT frames named through the runtime's perf map).
 #   scripts/bench/profile.sh [chatsocket|uws|bun|node-ws|gorilla] [OUT]
+#   LOAD_ARGS="--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" scripts/bench/profile.sh   # 10 x 100
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 name=${1:-chatsocket}
 OUT=${2:-/tmp/bench-results/profile-$name-$(date -u +%H%M%S)}
 BENCH=${BENCH:-/tmp/bench}
+LOAD_ARGS=${LOAD_ARGS:-"--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 800"}
 mkdir -p "$OUT"
 lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
 case $name in
@@ -26,8 +28,8 @@ pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 
-taskset -c 1 dotnet "$lt" --url "ws://127.0.0.1:$port/ws" --protocol $protocol --rooms 1 --clients-per-room 1000 \
-  --senders-per-room 10 --rate 800 --warmup 15s --duration 15s --drain 5s --server-pid $pid --json "$OUT/run.json" > "$OUT/run.log" 2>&1 &
+taskset -c 1 dotnet "$lt" --url "ws://127.0.0.1:$port/ws" --protocol $protocol $LOAD_ARGS \
+  --warmup 15s --duration 15s --drain 5s --server-pid $pid --json "$OUT/run.json" > "$OUT/run.log" 2>&1 &
 gen=$!
 sleep 18
 perf stat -e 'syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_recvfrom,syscalls:sys_enter_read,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_futex' \
