@@ -167,7 +167,15 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await WriteAsync(stream, batch, cancellationToken);
+                if (stream is IGatherWriter gather)
+                {
+                    // The transport takes the frames as they are: no packing copy.
+                    await gather.WriteAsync(batch, cancellationToken);
+                }
+                else
+                {
+                    await WriteAsync(stream, batch, cancellationToken);
+                }
             }
             finally
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace ChatSocket.Connections;
@@ -6,9 +7,10 @@ namespace ChatSocket.Connections;
 /// A connection's raw transport (Kestrel's socket pipes) as the one <see cref="Stream"/> a <see cref="ChatConnection"/>
 /// reads and writes, for the upgrade below HTTP. The framework's pipe streams do the work (zero-byte reads wait for
 /// data without holding a buffer; each write is flushed); this only joins the two directions. Disposing it leaves the
-/// pipes to Kestrel, which completes them when the connection ends.
+/// pipes to Kestrel, which completes them when the connection ends. With a <paramref name="socketWriter"/>, writes
+/// bypass the output pipe and go straight to the socket (<see cref="ChatOptions.DirectSocketWrites"/>).
 /// </summary>
-internal sealed class TransportStream(IDuplexPipe transport) : Stream
+internal sealed class TransportStream(IDuplexPipe transport, SocketFrameWriter? socketWriter = null) : Stream, IGatherWriter
 {
     private readonly Stream _input = transport.Input.AsStream(leaveOpen: true);
     private readonly Stream _output = transport.Output.AsStream(leaveOpen: true);
@@ -34,10 +36,32 @@ internal sealed class TransportStream(IDuplexPipe transport) : Stream
         _input.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _output.WriteAsync(buffer, cancellationToken);
+        socketWriter is null ? _output.WriteAsync(buffer, cancellationToken) : socketWriter.WriteAsync(buffer, cancellationToken);
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _output.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>Every frame in one gather send with a socket writer; otherwise copied into the output pipe, one flush.</summary>
+    public async ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    {
+        if (socketWriter is not null)
+        {
+            await socketWriter.WriteAsync(frames, cancellationToken);
+            return;
+        }
+
+        var output = transport.Output;
+        foreach (var frame in frames)
+        {
+            output.Write(frame.Span);
+        }
+
+        var flushed = await output.FlushAsync(cancellationToken);
+        if (flushed.IsCanceled)
+        {
+            throw new OperationCanceledException("the flush was cancelled", cancellationToken);
+        }
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using ChatSocket.WebSockets;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,9 @@ namespace ChatSocket.Connections;
 /// <see cref="ConnectionAcceptor.AdmitAsync"/> as the HTTP path and served on the transport itself. Everything else
 /// goes to Kestrel with its bytes untouched.
 /// </summary>
-internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProvider services, IOptions<KestrelServerOptions> kestrel, ILogger<UpgradeBelowHttp> logger)
+internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProvider services, IOptions<KestrelServerOptions> kestrel, IOptions<ChatOptions> options, ILogger<UpgradeBelowHttp> logger)
 {
+    private readonly bool _directWrites = options.Value.DirectSocketWrites;
     private readonly bool _serverHeader = kestrel.Value.AddServerHeader;
     private readonly TimeSpan _headTimeout = kestrel.Value.Limits.RequestHeadersTimeout;
 
@@ -51,8 +53,19 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
                 return;
             }
 
-            await connection.Transport.Output.WriteAsync(RawHttpResponse.SwitchingProtocols(WebSocketHandshake.ComputeAccept(admission.Key), _serverHeader), connection.ConnectionClosed);
-            await using var stream = new TransportStream(connection.Transport);
+            var switching = RawHttpResponse.SwitchingProtocols(WebSocketHandshake.ComputeAccept(admission.Key), _serverHeader);
+            var socketWriter = _directWrites && connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket ? new SocketFrameWriter(socket) : null;
+            if (socketWriter is null)
+            {
+                await connection.Transport.Output.WriteAsync(switching, connection.ConnectionClosed);
+            }
+            else
+            {
+                // The 101 goes the frames' way too: nothing left in Kestrel's pipe can come after a frame.
+                await socketWriter.WriteAsync(switching, connection.ConnectionClosed);
+            }
+
+            await using var stream = new TransportStream(connection.Transport, socketWriter);
             await acceptor.ServeAsync(admission, stream, connection.Abort, connection.ConnectionClosed);
         }
         catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)

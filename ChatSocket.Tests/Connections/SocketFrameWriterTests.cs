@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using ChatSocket.Connections;
+
+namespace ChatSocket.Tests.Connections;
+
+/// <summary>
+/// The direct socket writer over a real loopback TCP pair with 64 KiB buffers (smaller ones make loopback TCP crawl),
+/// so that megabytes wait for the reader: every byte arrives once and in order, and a closed socket is an <see cref="IOException"/>.
+/// </summary>
+[TestFixture]
+public sealed class SocketFrameWriterTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Test]
+    public async Task A_batch_larger_than_one_gather_send_arrives_whole_and_in_order()
+    {
+        var (writerSocket, reader) = await PairAsync();
+        using var _ = writerSocket;
+        using var __ = reader;
+        var frames = Enumerable.Range(0, 3_000).Select(i => (ReadOnlyMemory<byte>)Frame(i, 1 + (i % 300))).ToList();
+        var expected = frames.SelectMany(f => f.ToArray()).ToArray();
+
+        var reading = ReadExactlyAsync(reader, expected.Length);
+        await new SocketFrameWriter(writerSocket).WriteAsync(frames, CancellationToken.None).AsTask().WaitAsync(Deadline);
+
+        Assert.That(await reading.WaitAsync(Deadline), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_peer_that_does_not_read_holds_the_write_until_it_reads_then_gets_every_byte()
+    {
+        var (writerSocket, reader) = await PairAsync();
+        using var _ = writerSocket;
+        using var __ = reader;
+        // Slices of one array (segments at an offset) go out as they are.
+        var big = Frame(7, 1_800_000);
+        var frames = new List<ReadOnlyMemory<byte>> { big.AsMemory(0, 900_000), big.AsMemory(900_000), Frame(8, 10) };
+
+        var writing = new SocketFrameWriter(writerSocket).WriteAsync(frames, CancellationToken.None).AsTask();
+        await Task.Delay(200);
+        Assert.That(writing.IsCompleted, Is.False, "1.8 MB cannot fit the socket buffers of a peer that does not read");
+
+        var received = await ReadExactlyAsync(reader, 1_800_010).WaitAsync(Deadline);
+        await writing.WaitAsync(Deadline);
+
+        Assert.That(received, Is.EqualTo(big.Concat(Frame(8, 10)).ToArray()));
+    }
+
+    [Test]
+    public async Task A_socket_closed_under_a_pending_write_ends_it_with_an_IOException()
+    {
+        var (writerSocket, reader) = await PairAsync();
+        using var __ = reader;
+        var writing = new SocketFrameWriter(writerSocket).WriteAsync([Frame(1, 4_000_000)], CancellationToken.None).AsTask();
+        await Task.Delay(100);
+
+        // What the connection's abort does to a send loop stuck on a peer that stopped reading.
+        writerSocket.Dispose();
+
+        Assert.That(async () => await writing.WaitAsync(Deadline), Throws.InstanceOf<IOException>());
+    }
+
+    private static byte[] Frame(int seed, int length)
+    {
+        var bytes = new byte[length];
+        for (var i = 0; i < length; i++)
+        {
+            bytes[i] = (byte)(seed * 31 + i);
+        }
+
+        return bytes;
+    }
+
+    private static async Task<(Socket Writer, Socket Reader)> PairAsync()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var writer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { SendBufferSize = 65_536 };
+        var accepting = listener.AcceptSocketAsync();
+        await writer.ConnectAsync(listener.LocalEndpoint).WaitAsync(Deadline);
+        var reader = await accepting.WaitAsync(Deadline);
+        reader.ReceiveBufferSize = 65_536;
+        return (writer, reader);
+    }
+
+    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None);
+            if (n == 0)
+            {
+                throw new IOException($"closed after {read} of {length} bytes");
+            }
+
+            read += n;
+        }
+
+        return buffer;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace ChatSocket.Connections;
+
+/// <summary>
+/// Writes frames straight to a connection's socket, many in one gather send (<c>sendmsg</c> with an I/O vector), so
+/// that a broadcast frame shared by a room is never copied per member. Only one write runs at a time (the send loop's).
+/// The socket's errors become <see cref="IOException"/>, as a stream's would; cancellation is by closing the socket
+/// (the connection's abort), which ends a pending send with an error.
+/// </summary>
+internal sealed class SocketFrameWriter(Socket socket) : IGatherWriter
+{
+    // Below the kernel's IOV_MAX (1,024): a larger batch goes out in several sends.
+    private const int MaxSegments = 512;
+
+    public async ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    {
+        var segments = ArrayPool<ArraySegment<byte>>.Shared.Rent(Math.Min(frames.Count, MaxSegments));
+        try
+        {
+            var next = 0;
+            while (next < frames.Count)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = 0;
+                var bytes = 0;
+                for (; next < frames.Count && count < segments.Length; next++)
+                {
+                    var frame = frames[next];
+                    segments[count++] = MemoryMarshal.TryGetArray(frame, out var segment) ? segment : new ArraySegment<byte>(frame.ToArray());
+                    bytes += frame.Length;
+                }
+
+                await SendAllAsync(segments, count, bytes);
+            }
+        }
+        finally
+        {
+            ArrayPool<ArraySegment<byte>>.Shared.Return(segments, clearArray: true);
+        }
+    }
+
+    /// <summary>Writes one buffer.</summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => WriteAsync([buffer], cancellationToken);
+
+    // Sends segments[0..count) whole: a send that takes part of them is followed by one for the rest.
+    private async Task SendAllAsync(ArraySegment<byte>[] segments, int count, int bytes)
+    {
+        var first = 0;
+        try
+        {
+            while (true)
+            {
+                var sent = await socket.SendAsync(new ArraySegment<ArraySegment<byte>>(segments, first, count - first), SocketFlags.None);
+                bytes -= sent;
+                if (bytes <= 0)
+                {
+                    return;
+                }
+
+                if (sent == 0)
+                {
+                    throw new IOException("the socket accepted no bytes");
+                }
+
+                // Skip what went out; the first segment left may have gone out in part.
+                while (sent >= segments[first].Count)
+                {
+                    sent -= segments[first].Count;
+                    first++;
+                }
+
+                segments[first] = segments[first].Slice(sent);
+            }
+        }
+        catch (SocketException ex)
+        {
+            throw new IOException($"the connection's socket failed: {ex.SocketErrorCode}", ex);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new IOException("the connection's socket is closed", ex);
+        }
+    }
+}
