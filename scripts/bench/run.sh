@@ -10,6 +10,7 @@
 #   CHATSOCKET_ENV="Persistence__RememberClientMsgIds=false DOTNET_TieredPGO=1" ...   # an A/B of one setting
 #   EXTRAS=coldstart ...   # fan-out at 400k deliveries/s from the server's first second, no warm-up
 #   SERVERS=chatsocket-oop ...   # the store (the embedded engine, standalone) in a process of its own
+#   SERVERS=chatsocket-r2r ...   # the server published with ReadyToRun
 #
 # chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
 #   git clone --branch pipeline <repo> /tmp/pipeline-build && dotnet build /tmp/pipeline-build/ChatSocket -c Release
@@ -58,13 +59,23 @@ lt="$root/ChatSocket.LoadTest/bin/Release/net10.0/ChatSocket.LoadTest.dll"
 port_of() { case $1 in node-ws) echo 5101 ;; bun) echo 5102 ;; uws) echo 5103 ;; gorilla) echo 5104 ;; chatsocket*) echo "$CHATSOCKET_PORT" ;; esac; }
 protocol_of() { case $1 in chatsocket*) echo chatsocket ;; *) echo raw ;; esac; }
 
+# chatsocket-r2r: this tree's server published with ReadyToRun (how OPERATIONS.md says to deploy), into $R2R_DIR.
+R2R_DIR=${R2R_DIR:-/tmp/chatsocket-r2r}
+server_dll() {
+  if [ "$1" = chatsocket-r2r ]; then echo "$R2R_DIR/ChatSocket.dll"; else echo "$2/ChatSocket/bin/Release/net10.0/ChatSocket.dll"; fi
+}
+case " $SERVERS " in
+  *" chatsocket-r2r "*) dotnet publish "$root/ChatSocket" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$R2R_DIR" -v q -nologo | tail -1 ;;
+esac
+
 server_pid=""
 store_pid=""
 server_data=""
 start_server() {
   local name=$1 port
   port=$(port_of "$name")
-  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ] || [ "$name" = chatsocket-oop ]; then
+  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ] || [ "$name" = chatsocket-oop ] || [ "$name" = chatsocket-r2r ]; then
     # chatsocket: this tree's server. chatsocket-persist: the build in $PERSIST_ROOT (a checkout of the persistence
     # pipeline, issue 4) with persistence on, on the embedded engine, in a fresh data directory each start.
     local app_root=$root
@@ -84,7 +95,7 @@ start_server() {
     # shellcheck disable=SC2086 # CHATSOCKET_ENV is a list of NAME=value words.
     env $CHATSOCKET_ENV $store_env Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
       Embedded__DataDirectory="$data/embedded" Persistence__DataDirectory="$data/spill" \
-      $server_cpu dotnet "$app_root/ChatSocket/bin/Release/net10.0/ChatSocket.dll" \
+      $server_cpu dotnet "$(server_dll "$name" "$app_root")" \
       --urls "http://127.0.0.1:$port" --contentRoot "$app_root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
   else
     $server_cpu "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
