@@ -92,7 +92,8 @@ internal sealed class RememberedKeys(ClientMsgIdMemory memory)
 
     private void Add(SenderKeys keys, string clientMsgId)
     {
-        if (keys.Hashes is not { } hashes || hashes.Contains(ClientMsgIdHash.Of(clientMsgId)))
+        var hash = ClientMsgIdHash.Of(clientMsgId);
+        if (keys.Hashes is not { } hashes || hashes.Contains(hash))
         {
             return;
         }
@@ -104,7 +105,7 @@ internal sealed class RememberedKeys(ClientMsgIdMemory memory)
             return;
         }
 
-        hashes.Add(ClientMsgIdHash.Of(clientMsgId));
+        hashes.Add(hash);
     }
 
     private bool Take(int count)
