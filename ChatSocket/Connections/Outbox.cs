@@ -133,6 +133,9 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
     public async Task RunAsync(Stream stream, CancellationToken cancellationToken)
     {
         await using var registration = cancellationToken.UnsafeRegister(static state => ((Outbox)state!).Complete(discardPending: true), this);
+
+        // A transport that takes the frames as they are needs no packing copy.
+        var gather = stream as IGatherWriter;
         while (true)
         {
             List<ReadOnlyMemory<byte>>? batch = null;
@@ -167,9 +170,8 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
             try
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (stream is IGatherWriter gather)
+                if (gather is not null)
                 {
-                    // The transport takes the frames as they are: no packing copy.
                     await gather.WriteAsync(batch, cancellationToken);
                 }
                 else
