@@ -13,11 +13,11 @@ public sealed class DependencyRulesTests
     // Kept in step with the table in docs/ARCHITECTURE.md.
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
-        ["Hosting"] = ["Backplane", "Operations", "Connections", "Chat", "Rooms", "History", "Search", "Analytics", "Identity", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo"],
+        ["Hosting"] = ["Backplane", "Operations", "Connections", "Chat", "Rooms", "History", "Search", "Analytics", "Identity", "Persistence", "Protocol", "Messages", "WebSockets", "Health", "EmbeddedMongo", "Transport"],
         ["Operations"] = ["Health", "Persistence", "Backplane"],
         ["Backplane"] = ["Rooms", "Messages"],
         ["Health"] = [],
-        ["Connections"] = ["Chat", "Rooms", "Identity", "Protocol", "WebSockets"],
+        ["Connections"] = ["Chat", "Rooms", "Identity", "Protocol", "WebSockets", "Transport"],
         ["Chat"] = ["Rooms", "History", "Search", "Identity", "Persistence", "Protocol", "Messages"],
         ["Rooms"] = ["History", "Identity", "Persistence", "Protocol", "Messages"],
         ["History"] = ["Identity", "Persistence", "Protocol", "Messages"],
@@ -28,6 +28,7 @@ public sealed class DependencyRulesTests
         ["Protocol"] = ["Messages", "WebSockets"],
         ["Messages"] = [],
         ["WebSockets"] = [],
+        ["Transport"] = [],
         [SourceGraph.Root] = [],
     };
 

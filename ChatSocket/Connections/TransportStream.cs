@@ -10,39 +10,19 @@ namespace ChatSocket.Connections;
 /// pipes to Kestrel, which completes them when the connection ends. With a <paramref name="socketWriter"/>, writes
 /// bypass the output pipe and go straight to the socket (<see cref="ChatOptions.DirectSocketWrites"/>).
 /// </summary>
-internal sealed class TransportStream(IDuplexPipe transport, SocketFrameWriter? socketWriter = null) : Stream, IGatherWriter
+internal sealed class TransportStream(IDuplexPipe transport, SocketFrameWriter? socketWriter = null) : UpgradedStream
 {
     private readonly Stream _input = transport.Input.AsStream(leaveOpen: true);
     private readonly Stream _output = transport.Output.AsStream(leaveOpen: true);
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         _input.ReadAsync(buffer, cancellationToken);
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        _input.ReadAsync(buffer, offset, count, cancellationToken);
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
         socketWriter is null ? _output.WriteAsync(buffer, cancellationToken) : socketWriter.WriteAsync(buffer, cancellationToken);
 
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     /// <summary>Every frame in one gather send with a socket writer; otherwise copied into the output pipe, one flush.</summary>
-    public async ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    public override async ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
     {
         if (socketWriter is not null)
         {
@@ -64,15 +44,4 @@ internal sealed class TransportStream(IDuplexPipe transport, SocketFrameWriter? 
     }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => _output.FlushAsync(cancellationToken);
-
-    // The connection is served asynchronously only; blocking calls would hold a thread per client.
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override void Flush() => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
+using ChatSocket.Transport;
 using ChatSocket.WebSockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -29,9 +31,24 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
         // Admission runs in its own method so that nothing of the request (its headers, query) is kept by this
         // method's state for the life of the connection.
         UpgradeAdmission? admission;
+        byte[]? early = null;
+        // On the lean transport, with direct writes, the WebSocket reads and writes its socket itself: no pipes at all.
+        var direct = _directWrites && connection.Features.Get<IDirectSocketFeature>() is { CanReadDirectly: true } feature ? feature : null;
         try
         {
-            admission = await AdmitAsync(connection);
+            if (connection.Features.Get<ITlsConnectionFeature>() is not null)
+            {
+                // Behind a TLS middleware the scheme is https, which the origin check must see: the HTTP layer knows it.
+                admission = null;
+            }
+            else if (direct is not null)
+            {
+                (admission, early) = await AdmitDirectAsync(connection, direct);
+            }
+            else
+            {
+                admission = await AdmitAsync(connection);
+            }
         }
         catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
         {
@@ -65,7 +82,9 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
                 await socketWriter.WriteAsync(switching, connection.ConnectionClosed);
             }
 
-            await using var stream = new TransportStream(connection.Transport, socketWriter);
+            await using UpgradedStream stream = direct is not null && socketWriter is not null
+                ? new SocketStream(direct.Socket, socketWriter, early)
+                : new TransportStream(connection.Transport, socketWriter);
             await acceptor.ServeAsync(admission, stream, connection.Abort, connection.ConnectionClosed);
         }
         catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
@@ -84,12 +103,6 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
     // returns them with the next bytes, or Kestrel's own timeouts end the connection).
     private async Task<UpgradeAdmission?> AdmitAsync(ConnectionContext connection)
     {
-        if (connection.Features.Get<ITlsConnectionFeature>() is not null)
-        {
-            // Behind a TLS middleware the scheme is https, which the origin check must see: the HTTP layer knows it.
-            return null;
-        }
-
         var input = connection.Transport.Input;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed);
         timeout.CancelAfter(_headTimeout);
@@ -138,9 +151,72 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
         }
     }
 
+    // The same as AdmitAsync, reading the socket itself (the lean transport): the head is read into a buffer, at most
+    // UpgradeHead.MaxBytes, behind a zero-byte receive so that a client slow to send it holds none. Anything that is
+    // not ours is given back to the connection (IDirectSocketFeature.Unread), so Kestrel's first read returns it.
+    // Bytes the client sent right behind its head come back as the early bytes of the WebSocket's stream.
+    private async Task<(UpgradeAdmission? Admission, byte[]? Early)> AdmitDirectAsync(ConnectionContext connection, IDirectSocketFeature direct)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(UpgradeHead.MaxBytes);
+        var length = 0;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_headTimeout);
+            while (true)
+            {
+                int received;
+                try
+                {
+                    if (length == 0)
+                    {
+                        await direct.Socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token);
+                    }
+
+                    received = await direct.Socket.ReceiveAsync(buffer.AsMemory(length, UpgradeHead.MaxBytes - length), SocketFlags.None, timeout.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    ConnectionLog.HandedToHttp(logger, "no complete head in time");
+                    direct.Unread(buffer.AsSpan(0, length));
+                    return (null, null);
+                }
+                catch (SocketException ex)
+                {
+                    // The client reset the connection: Kestrel's HTTP layer meets the same error on its read.
+                    ConnectionLog.HandedToHttp(logger, ex.Message);
+                    direct.Unread(buffer.AsSpan(0, length));
+                    return (null, null);
+                }
+
+                length += received;
+                var scan = UpgradeHead.Scan(new ReadOnlySequence<byte>(buffer, 0, length), out var headLength);
+                if (scan == HeadScan.NeedMore && received > 0 && length < UpgradeHead.MaxBytes)
+                {
+                    continue;
+                }
+
+                var request = scan == HeadScan.Complete ? UpgradeHead.TryParse(buffer.AsSpan(0, headLength), RemoteAddress(connection)) : null;
+                if (request is null)
+                {
+                    direct.Unread(buffer.AsSpan(0, length));
+                    return (null, null);
+                }
+
+                var early = length > headLength ? buffer.AsSpan(headLength, length - headLength).ToArray() : null;
+                return (await acceptor.AdmitAsync(request, connection.ConnectionClosed), early);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string? RemoteAddress(ConnectionContext connection) => (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
+
     private static UpgradeRequest? Parse(ReadOnlySequence<byte> head, ConnectionContext connection)
     {
-        var remoteAddress = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
+        var remoteAddress = RemoteAddress(connection);
         if (head.IsSingleSegment)
         {
             return UpgradeHead.TryParse(head.FirstSpan, remoteAddress);

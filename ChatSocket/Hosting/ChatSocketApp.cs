@@ -8,6 +8,8 @@ using ChatSocket.Persistence;
 using ChatSocket.Rooms;
 using ChatSocket.Search;
 using ChatSocket.Analytics;
+using ChatSocket.Transport;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -34,6 +36,11 @@ public static class ChatSocketApp
         {
             // Runs Kestrel's socket continuations inline: one thread-pool hop less per flush (see ChatOptions).
             builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
+        }
+        else if (builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.LeanTransport)}", defaultValue: true))
+        {
+            // Registered after Kestrel's socket transport, so Kestrel tries it first for every endpoint it can bind.
+            builder.Services.AddSingleton<IConnectionListenerFactory, LeanTransportFactory>();
         }
 
         if (builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.UpgradeBelowHttp)}", defaultValue: true))
