@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Threading.Tasks.Sources;
+
+namespace ChatSocket.Connections;
+
+/// <summary>
+/// One gather send (<c>sendmsg</c>) in flight, taken from a pool shared by every connection. The socket's own
+/// buffer-list send keeps an operation object of about 250 bytes on each socket for as long as the socket lives, and
+/// makes a task per send; an idle connection needs neither, and a fan-out makes thousands of sends a second (issue 11).
+/// Pool policy: a rent when the pool is empty makes a new one; a return when it holds <see cref="MaxPooled"/> drops
+/// the returned one.
+/// </summary>
+internal sealed class GatherSend : SocketAsyncEventArgs, IValueTaskSource<int>
+{
+    /// <summary>Sends in flight at once are few (a send waits only on a full socket buffer): this many are kept.</summary>
+    public const int MaxPooled = 256;
+
+    private static readonly ConcurrentQueue<GatherSend> Pool = new();
+    private static int _pooled;
+
+    private ManualResetValueTaskSourceCore<int> _completion = new() { RunContinuationsAsynchronously = true };
+
+    private GatherSend()
+        : base(unsafeSuppressExecutionContextFlow: true)
+    {
+    }
+
+    /// <summary>Sends <paramref name="segments"/> with a pooled operation; the bytes the socket took (possibly not
+    /// all). Socket errors are <see cref="SocketException"/>s; a closed socket, <see cref="ObjectDisposedException"/>.</summary>
+    public static async ValueTask<int> SendAsync(Socket socket, ArraySegment<ArraySegment<byte>> segments)
+    {
+        if (!Pool.TryDequeue(out var send))
+        {
+            send = new GatherSend();
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+        }
+
+        try
+        {
+            return await send.StartAsync(socket, segments);
+        }
+        finally
+        {
+            // No frame stays referenced by a pooled operation.
+            send.BufferList = null;
+            if (Interlocked.Increment(ref _pooled) <= MaxPooled)
+            {
+                Pool.Enqueue(send);
+            }
+            else
+            {
+                Interlocked.Decrement(ref _pooled);
+                send.Dispose();
+            }
+        }
+    }
+
+    private ValueTask<int> StartAsync(Socket socket, IList<ArraySegment<byte>> segments)
+    {
+        _completion.Reset();
+        BufferList = segments;
+        if (!socket.SendAsync(this))
+        {
+            // Completed at once (the usual case: the socket's buffer had room).
+            return SocketError == SocketError.Success
+                ? ValueTask.FromResult(BytesTransferred)
+                : ValueTask.FromException<int>(new SocketException((int)SocketError));
+        }
+
+        return new ValueTask<int>(this, _completion.Version);
+    }
+
+    protected override void OnCompleted(SocketAsyncEventArgs e)
+    {
+        if (SocketError == SocketError.Success)
+        {
+            _completion.SetResult(BytesTransferred);
+        }
+        else
+        {
+            _completion.SetException(new SocketException((int)SocketError));
+        }
+    }
+
+    int IValueTaskSource<int>.GetResult(short token) => _completion.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _completion.GetStatus(token);
+
+    void IValueTaskSource<int>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _completion.OnCompleted(continuation, state, token, flags);
+}
