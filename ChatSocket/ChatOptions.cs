@@ -139,4 +139,13 @@ internal sealed class ChatOptions
     /// start.
     /// </summary>
     public bool LeanTransport { get; set; } = true;
+
+    /// <summary>
+    /// The listen backlog of the chat's TCP listeners (default 4,096; the kernel caps it at <c>net.core.somaxconn</c>).
+    /// Kestrel's default of 512 overflows when a few thousand clients reconnect at once (a node restart, a network
+    /// blip): the kernel drops the excess SYNs and those clients retry only after a second (issue 11's join storm).
+    /// Read once at start.
+    /// </summary>
+    [Range(1, 65_535)]
+    public int ListenBacklog { get; set; } = 4096;
 }

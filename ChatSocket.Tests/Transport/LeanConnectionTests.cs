@@ -19,7 +19,7 @@ public sealed class LeanConnectionTests
     [Test]
     public async Task A_listener_on_port_0_accepts_on_the_port_it_got_and_returns_null_once_unbound()
     {
-        await using var listener = LeanListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var listener = LeanListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 16);
         var port = ((IPEndPoint)listener.EndPoint).Port;
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(IPAddress.Loopback, port);
@@ -37,9 +37,9 @@ public sealed class LeanConnectionTests
     [Test]
     public async Task Binding_a_port_in_use_is_an_address_in_use_error()
     {
-        await using var first = LeanListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var first = LeanListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 16);
 
-        Assert.Throws<AddressInUseException>(() => LeanListener.Bind((IPEndPoint)first.EndPoint));
+        Assert.Throws<AddressInUseException>(() => LeanListener.Bind((IPEndPoint)first.EndPoint, 16));
     }
 
     [Test]
@@ -140,7 +140,7 @@ public sealed class LeanConnectionTests
 
     private static async Task<(Socket Client, LeanConnection Connection)> PairAsync()
     {
-        await using var listener = LeanListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var listener = LeanListener.Bind(new IPEndPoint(IPAddress.Loopback, 0), 16);
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync((IPEndPoint)listener.EndPoint);
         var connection = await listener.AcceptAsync().AsTask().WaitAsync(ChatServer.Deadline);

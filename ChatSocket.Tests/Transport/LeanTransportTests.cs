@@ -62,6 +62,36 @@ public sealed class LeanTransportTests
         Assert.That(JsonDocument.Parse(joined).RootElement.GetProperty("room_id").GetString(), Is.EqualTo("early"));
     }
 
+    [TestCase("true", null, 4096)]
+    [TestCase("false", null, 4096)]
+    [TestCase("true", "100", 100)]
+    [TestCase("false", "100", 100)]
+    public async Task The_listener_has_the_configured_backlog_on_either_transport(string leanTransport, string? backlog, int expected)
+    {
+        var settings = new Dictionary<string, string?> { ["Chat:LeanTransport"] = leanTransport };
+        if (backlog is not null)
+        {
+            settings["Chat:ListenBacklog"] = backlog;
+        }
+
+        await using var server = await ChatServer.StartAsync(settings);
+
+        // For a listening socket, ss shows the backlog as Send-Q; the kernel caps it at net.core.somaxconn.
+        var somaxconn = int.Parse(await File.ReadAllTextAsync("/proc/sys/net/core/somaxconn"), System.Globalization.CultureInfo.InvariantCulture);
+        var listening = await RunAsync("ss", $"-ltnH sport = :{server.BaseUri.Port}");
+        var sendQueue = listening.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[2];
+
+        Assert.That(int.Parse(sendQueue, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(Math.Min(expected, somaxconn)), listening);
+    }
+
+    private static async Task<string> RunAsync(string command, string arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(command, arguments) { RedirectStandardOutput = true })!;
+        var output = await process.StandardOutput.ReadToEndAsync().WaitAsync(ChatServer.Deadline);
+        await process.WaitForExitAsync().WaitAsync(ChatServer.Deadline);
+        return output;
+    }
+
     private static byte[] MaskedText(string text)
     {
         var payload = Encoding.UTF8.GetBytes(text);

@@ -32,15 +32,15 @@ public static class ChatSocketApp
         configure?.Invoke(builder);
         builder.Services.AddMongoEndpoint();
         builder.Services.AddChatPersistence(builder.Configuration);
-        if (builder.Configuration.GetValue<bool>($"{ChatOptions.SectionName}:{nameof(ChatOptions.InlineTransportScheduling)}"))
-        {
-            // Runs Kestrel's socket continuations inline: one thread-pool hop less per flush (see ChatOptions).
-            builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
-        }
-        else if (builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.LeanTransport)}", defaultValue: true))
+        // Out of range, the options' validation stops the start with the setting's name; the listeners are never bound.
+        var backlog = Math.Clamp(builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.ListenBacklog)}", defaultValue: 4096), 1, 65_535);
+        var inline = builder.Configuration.GetValue<bool>($"{ChatOptions.SectionName}:{nameof(ChatOptions.InlineTransportScheduling)}");
+        // Runs Kestrel's socket continuations inline: one thread-pool hop less per flush (see ChatOptions).
+        builder.WebHost.UseSockets(sockets => (sockets.Backlog, sockets.UnsafePreferInlineScheduling) = (backlog, inline));
+        if (!inline && builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.LeanTransport)}", defaultValue: true))
         {
             // Registered after Kestrel's socket transport, so Kestrel tries it first for every endpoint it can bind.
-            builder.Services.AddSingleton<IConnectionListenerFactory, LeanTransportFactory>();
+            builder.Services.AddSingleton<IConnectionListenerFactory>(new LeanTransportFactory(backlog));
         }
 
         if (builder.Configuration.GetValue($"{ChatOptions.SectionName}:{nameof(ChatOptions.UpgradeBelowHttp)}", defaultValue: true))

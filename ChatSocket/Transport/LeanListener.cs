@@ -8,9 +8,6 @@ namespace ChatSocket.Transport;
 /// <summary>A listening TCP socket that hands Kestrel <see cref="LeanConnection"/>s.</summary>
 internal sealed class LeanListener : IConnectionListener
 {
-    // Kestrel's socket transport's default backlog.
-    private const int Backlog = 512;
-
     private readonly Socket _socket;
 
     private LeanListener(Socket socket)
@@ -22,8 +19,9 @@ internal sealed class LeanListener : IConnectionListener
     /// <summary>The bound endpoint: with port 0, the port the system chose.</summary>
     public EndPoint EndPoint { get; }
 
-    /// <summary>Binds and listens like Kestrel's socket transport (dual mode on the IPv6 any address).</summary>
-    public static LeanListener Bind(IPEndPoint endpoint)
+    /// <summary>Binds and listens like Kestrel's socket transport (dual mode on the IPv6 any address), with room for
+    /// <paramref name="backlog"/> connections not yet accepted.</summary>
+    public static LeanListener Bind(IPEndPoint endpoint, int backlog)
     {
         Socket socket;
         try
@@ -38,7 +36,7 @@ internal sealed class LeanListener : IConnectionListener
 
         try
         {
-            socket.Listen(Backlog);
+            socket.Listen(backlog);
         }
         catch
         {

@@ -8,7 +8,7 @@ namespace ChatSocket.Transport;
 /// created only when something asks for them (<see cref="LeanConnection"/>). Other endpoints (Unix sockets, named
 /// pipes) stay with Kestrel's socket transport, which Kestrel picks when this factory cannot bind them.
 /// </summary>
-internal sealed class LeanTransportFactory : IConnectionListenerFactory, IConnectionListenerFactorySelector
+internal sealed class LeanTransportFactory(int backlog) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
     public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
 
@@ -19,6 +19,6 @@ internal sealed class LeanTransportFactory : IConnectionListenerFactory, IConnec
             throw new NotSupportedException($"The lean transport binds TCP endpoints only, not {endpoint}.");
         }
 
-        return ValueTask.FromResult<IConnectionListener>(LeanListener.Bind(ip));
+        return ValueTask.FromResult<IConnectionListener>(LeanListener.Bind(ip, backlog));
     }
 }
