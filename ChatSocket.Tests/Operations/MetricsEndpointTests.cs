@@ -93,7 +93,9 @@ public sealed class MetricsEndpointTests
         Assert.That(after.Sum("chatsocket_connections_frames_delivered_total"), Is.GreaterThanOrEqualTo(6), "each message to both members");
         Assert.That(after.Sum("chatsocket_connections_active"), Is.EqualTo(2));
         Assert.That(after.Sum("chatsocket_rooms_active"), Is.EqualTo(1));
-        Assert.That(after.Sum("kestrel_active_connections"), Is.GreaterThanOrEqualTo(2));
+        // The WebSockets were detached from Kestrel after their upgrade (the lean transport): Kestrel counts only
+        // the connections it still serves, here the scrape's own.
+        Assert.That(after.Sum("kestrel_active_connections"), Is.GreaterThanOrEqualTo(1).And.LessThan(2));
     }
 
     [Test]

@@ -62,6 +62,27 @@ public sealed class LeanTransportTests
         Assert.That(JsonDocument.Parse(joined).RootElement.GetProperty("room_id").GetString(), Is.EqualTo("early"));
     }
 
+    [Test]
+    public async Task A_detached_websocket_logs_under_its_own_connection_scope_and_not_kestrels()
+    {
+        var logs = new CapturingLoggerProvider();
+        var settings = new Dictionary<string, string?> { ["Logging:LogLevel:ChatSocket.Connections"] = "Debug" };
+        await using (var server = await ChatServer.StartAsync(settings, builder => builder.Logging.AddProvider(logs)))
+        {
+            var (client, status) = await RawWebSocketClient.ConnectAsync(server.WebSocketUriFor("alice"));
+            await using var _ = client;
+            Assert.That(status, Is.EqualTo(101));
+
+            // An unmasked client frame breaks the protocol: the receive loop logs it, long after the upgrade.
+            await client.SendFrameAsync(0x81, "{}"u8, mask: false);
+            Assert.That(await client.ReceiveCloseCodeAsync(), Is.EqualTo(1002));
+        }
+
+        var violation = logs.Entries.Single(entry => entry.Contains("broke the protocol", StringComparison.Ordinal));
+        Assert.That(violation, Does.Match(@"\| scope .*Connection \d+ \(alice from "));
+        Assert.That(violation, Does.Not.Contain("ConnectionId:"), "Kestrel's connection scope is left behind at the detach");
+    }
+
     [TestCase("true", null, 4096)]
     [TestCase("false", null, 4096)]
     [TestCase("true", "100", 100)]

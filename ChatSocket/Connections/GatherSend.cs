@@ -9,7 +9,8 @@ namespace ChatSocket.Connections;
 /// buffer-list send keeps an operation object of about 250 bytes on each socket for as long as the socket lives, and
 /// makes a task per send; an idle connection needs neither, and a fan-out makes thousands of sends a second (issue 11).
 /// Pool policy: a rent when the pool is empty makes a new one; a return when it holds <see cref="MaxPooled"/> drops
-/// the returned one.
+/// the returned one. A pooled operation still refers to the last socket it sent on (the framework keeps it) until its
+/// next use: at most <see cref="MaxPooled"/> closed sockets are kept that way, never their frames.
 /// </summary>
 internal sealed class GatherSend : SocketAsyncEventArgs, IValueTaskSource<int>
 {

@@ -20,7 +20,7 @@ namespace ChatSocket.Connections;
 /// <see cref="ConnectionAcceptor.AdmitAsync"/> as the HTTP path and served on the transport itself. Everything else
 /// goes to Kestrel with its bytes untouched.
 /// </summary>
-internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProvider services, IOptions<KestrelServerOptions> kestrel, IOptions<ChatOptions> options, ILogger<UpgradeBelowHttp> logger)
+internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, DetachedConnections detached, IServiceProvider services, IOptions<KestrelServerOptions> kestrel, IOptions<ChatOptions> options, ILogger<UpgradeBelowHttp> logger)
 {
     private readonly bool _directWrites = options.Value.DirectSocketWrites;
     private readonly bool _serverHeader = kestrel.Value.AddServerHeader;
@@ -82,9 +82,17 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
                 await socketWriter.WriteAsync(switching, connection.ConnectionClosed);
             }
 
-            await using UpgradedStream stream = direct is not null && socketWriter is not null
-                ? new SocketStream(direct.Socket, socketWriter, early)
-                : new TransportStream(connection.Transport, socketWriter);
+            if (direct is not null && socketWriter is not null)
+            {
+                // The socket is the WebSocket's alone: Kestrel forgets the connection when this returns, and the
+                // WebSocket runs on without Kestrel's per-connection state (DetachedConnections).
+                direct.Detach();
+                detached.Run(static state => state.Self.ServeDetachedAsync(state.Admission, state.Socket, state.Writer, state.Early), (Self: this, Admission: admission, Socket: direct.Socket, Writer: socketWriter, Early: early));
+                admission = null;
+                return;
+            }
+
+            await using var stream = new TransportStream(connection.Transport, socketWriter);
             await acceptor.ServeAsync(admission, stream, connection.Abort, connection.ConnectionClosed);
         }
         catch (OperationCanceledException) when (connection.ConnectionClosed.IsCancellationRequested)
@@ -94,7 +102,26 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, IServiceProv
         }
         finally
         {
+            if (admission is not null)
+            {
+                acceptor.Release(admission);
+            }
+        }
+    }
+
+    // A detached WebSocket: served on its socket until it ends, then the socket is shut down and closed (Kestrel no
+    // longer does it). Aborting it is closing the socket, which ends its pending reads and sends.
+    private async Task ServeDetachedAsync(UpgradeAdmission admission, Socket socket, SocketFrameWriter writer, byte[]? early)
+    {
+        try
+        {
+            await using var stream = new SocketStream(socket, writer, early);
+            await acceptor.ServeAsync(admission, stream, () => SocketPipes.Shutdown(socket), CancellationToken.None);
+        }
+        finally
+        {
             acceptor.Release(admission);
+            SocketPipes.Shutdown(socket);
         }
     }
 

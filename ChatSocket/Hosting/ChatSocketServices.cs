@@ -41,6 +41,8 @@ internal static class ChatSocketServices
         services.AddSingleton<UserConnectionCounts>();
         services.AddSingleton<ConnectionAcceptor>();
         services.AddSingleton<UpgradeBelowHttp>();
+        services.AddSingleton<DetachedConnections>();
+        services.AddHostedService(provider => provider.GetRequiredService<DetachedConnections>());
         services.AddSingleton<ClientMsgIdMemory>();
         services.AddSingleton<RecentMessages>();
         services.AddSingleton<MessageHistory>();

@@ -19,4 +19,11 @@ internal interface IDirectSocketFeature
     /// when it is first asked for, starts with them. Only while <see cref="CanReadDirectly"/>.
     /// </summary>
     void Unread(ReadOnlySpan<byte> bytes);
+
+    /// <summary>
+    /// Takes the socket over: from now on disposing or aborting the connection leaves it open, and closing it is the
+    /// caller's. The connection middleware can then return, so that Kestrel forgets the connection and its state while
+    /// the caller goes on serving the socket. Only while <see cref="CanReadDirectly"/>.
+    /// </summary>
+    void Detach();
 }

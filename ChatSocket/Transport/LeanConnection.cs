@@ -35,6 +35,7 @@ internal sealed class LeanConnection : ConnectionContext, IFeatureCollection, IC
     private CancellationTokenSource? _closed;
     private CancellationToken? _closedTokenOverride;
     private bool _isClosed;
+    private bool _detached;
 
     public LeanConnection(Socket socket)
     {
@@ -75,6 +76,11 @@ internal sealed class LeanConnection : ConnectionContext, IFeatureCollection, IC
             {
                 if (_transport is null)
                 {
+                    if (_detached)
+                    {
+                        throw new InvalidOperationException("The socket was detached: it has no pipes.");
+                    }
+
                     _pipes = new SocketPipes(_socket, _unread, FireClosed);
                     _unread = null;
                     _transport = _pipes;
@@ -205,8 +211,26 @@ internal sealed class LeanConnection : ConnectionContext, IFeatureCollection, IC
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<KeyValuePair<Type, object>>)this).GetEnumerator();
 
+    public void Detach()
+    {
+        lock (_gate)
+        {
+            if (_transport is not null)
+            {
+                throw new InvalidOperationException("The transport's pipes have started: the socket is theirs.");
+            }
+
+            _detached = true;
+        }
+    }
+
     public override void Abort(ConnectionAbortedException abortReason)
     {
+        if (IsDetached)
+        {
+            return;
+        }
+
         // Ends every pending receive and send with an error; the loops and readers see the connection gone.
         SocketPipes.Shutdown(_socket);
         SocketPipes? pipes;
@@ -235,9 +259,24 @@ internal sealed class LeanConnection : ConnectionContext, IFeatureCollection, IC
             await pipes.Completion;
         }
 
-        SocketPipes.Shutdown(_socket);
+        if (!IsDetached)
+        {
+            SocketPipes.Shutdown(_socket);
+        }
+
         // The token source is left undisposed (it has no timer): Kestrel may still read the token after this.
         FireClosed();
+    }
+
+    private bool IsDetached
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _detached;
+            }
+        }
     }
 
     private static bool IsOwnFeature(Type key) =>
