@@ -16,7 +16,7 @@ public sealed class OutboxTests
     }
 
     [Test]
-    public async Task Frames_queued_before_the_send_loop_runs_go_out_in_one_write()
+    public async Task Frames_queued_before_the_outbox_opens_go_out_in_one_write()
     {
         var outbox = new Outbox(capacity: 100, maxWriteBytes: 1024);
         var stream = new RecordingStream();
@@ -26,30 +26,31 @@ public sealed class OutboxTests
         }
 
         outbox.Complete();
-        await outbox.RunAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(stream.Writes, Has.Count.EqualTo(1));
         Assert.That(stream.Writes[0], Is.EqualTo(Enumerable.Range(0, 10).SelectMany(i => new[] { (byte)i, (byte)i })));
     }
 
     [Test]
-    public async Task A_deferred_wake_leaves_the_idle_send_loop_parked_until_WakeInline_runs_it_on_the_caller()
+    public void A_deferred_wake_leaves_the_send_loop_unstarted_until_WakeInline_runs_it_on_the_caller()
     {
         var outbox = new Outbox(capacity: 100, maxWriteBytes: 1024);
         var stream = new RecordingStream();
-        var loop = outbox.RunAsync(stream, CancellationToken.None);
-        // The loop is parked on an empty queue: the first deferred frame hands its wake-up to the caller.
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+
+        // The outbox is idle: the first deferred frame hands the start of its send loop to the caller.
         Assert.That(outbox.TryEnqueue(new byte[] { 1 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
         Assert.That(outbox.TryEnqueue(new byte[] { 2 }, deferWake: true), Is.EqualTo(EnqueueResult.Queued), "one wake-up per idle period");
-        Assert.That(outbox.TryEnqueue(new byte[] { 3 }), Is.EqualTo(EnqueueResult.Queued), "no second signal either");
+        Assert.That(outbox.TryEnqueue(new byte[] { 3 }), Is.EqualTo(EnqueueResult.Queued), "no second start either");
         Assert.That(stream.Writes, Is.Empty, "nothing written before the wake-up");
 
         outbox.WakeInline();
-        outbox.Complete();
-        await loop.WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 1, 2, 3 }));
         Assert.That(stream.Writes, Has.Count.EqualTo(1), "the three frames went out in the one write of the inline pass");
+        Assert.That(stream.Writes[0], Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(outbox.WhenStopped().IsCompleted, Is.True, "the loop stopped on the empty queue");
     }
 
     [Test]
@@ -63,7 +64,8 @@ public sealed class OutboxTests
         }
 
         outbox.Complete();
-        await outbox.RunAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(stream.Writes.Select(w => w.Length), Is.EqualTo(new[] { 800, 800, 400 }));
         Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(Enumerable.Range(0, 5).SelectMany(i => Enumerable.Repeat((byte)i, 400))));
@@ -79,33 +81,206 @@ public sealed class OutboxTests
 
         Assert.That(outbox.TryEnqueueLast(new byte[] { 9 }, discardPending: true), Is.True);
         Assert.That(outbox.TryEnqueue(new byte[] { 3 }), Is.EqualTo(EnqueueResult.Closed));
-        await outbox.RunAsync(stream, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 9 }));
     }
 
     [Test]
-    public async Task The_send_loop_waits_for_frames_and_ends_when_cancelled()
+    public async Task The_send_loop_starts_when_a_frame_is_queued_and_again_after_it_drained()
+    {
+        var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);
+        var stream = new RecordingStream(asynchronous: true);
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        Assert.That(outbox.WhenStopped().IsCompleted, Is.True, "nothing queued: no loop");
+
+        for (byte round = 1; round <= 3; round++)
+        {
+            Assert.That(outbox.TryEnqueue(new[] { round }), Is.EqualTo(EnqueueResult.Queued));
+            await WaitUntilAsync(() => stream.Writes.Count == round);
+            await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 1, 2, 3 }));
+        Assert.That(outbox.Count, Is.Zero);
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Frames_from_concurrent_producers_all_go_out_once_in_each_producers_order_by_one_writer(bool asynchronousWrites)
+    {
+        const int Producers = 4;
+        const int FramesEach = 5_000;
+        var outbox = new Outbox(capacity: Producers * FramesEach, maxWriteBytes: 64 * 1024);
+        var stream = new RecordingStream(asynchronousWrites);
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+
+        // Each producer queues in bursts with pauses, so that the loop both stops on an empty queue and is started
+        // again, and runs while frames keep coming; half the frames are deferred wake-ups run inline.
+        await Task.WhenAll(Enumerable.Range(0, Producers).Select(producer => Task.Run(async () =>
+        {
+            for (var i = 0; i < FramesEach; i++)
+            {
+                var frame = new byte[] { (byte)producer, (byte)(i >> 16), (byte)(i >> 8), (byte)i };
+                var deferred = i % 2 == 0;
+                var result = outbox.TryEnqueue(frame, deferWake: deferred);
+                if (result == EnqueueResult.QueuedWakeDeferred)
+                {
+                    outbox.WakeInline();
+                }
+                else
+                {
+                    Assert.That(result, Is.EqualTo(EnqueueResult.Queued));
+                }
+
+                if (i % 100 == 0)
+                {
+                    await Task.Yield();
+                }
+            }
+        }))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.That(outbox.TryEnqueueLast(new byte[] { 0xFF }, discardPending: false), Is.True);
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(30));
+
+        var bytes = stream.Writes.SelectMany(w => w).ToArray();
+        Assert.That(stream.Overlapped, Is.False, "one writer at a time");
+        Assert.That(bytes, Has.Length.EqualTo((Producers * FramesEach * 4) + 1), "every frame written once");
+        Assert.That(bytes[^1], Is.EqualTo(0xFF), "the last frame last");
+        var next = new int[Producers];
+        for (var offset = 0; offset < bytes.Length - 1; offset += 4)
+        {
+            var producer = bytes[offset];
+            var index = (bytes[offset + 1] << 16) | (bytes[offset + 2] << 8) | bytes[offset + 3];
+            Assert.That(index, Is.EqualTo(next[producer]), $"producer {producer}'s frames in order");
+            next[producer]++;
+        }
+    }
+
+    [Test]
+    public async Task A_close_frame_queued_while_producers_run_is_the_last_frame_written()
+    {
+        var outbox = new Outbox(capacity: 1_000_000, maxWriteBytes: 1024);
+        var stream = new RecordingStream(asynchronous: true);
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        var producers = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            while (outbox.TryEnqueue(new byte[] { 1 }) == EnqueueResult.Queued)
+            {
+                await Task.Yield();
+            }
+        })).ToArray();
+
+        await WaitUntilAsync(() => stream.Writes.Count >= 10);
+        Assert.That(outbox.TryEnqueueLast(new byte[] { 9 }, discardPending: false), Is.True);
+        await Task.WhenAll(producers).WaitAsync(TimeSpan.FromSeconds(10));
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
+
+        var bytes = stream.Writes.SelectMany(w => w).ToArray();
+        Assert.That(bytes[^1], Is.EqualTo(9));
+        Assert.That(bytes[..^1], Is.All.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_full_queue_stays_full_while_a_write_is_held_and_refuses_the_next_frame()
+    {
+        var outbox = new Outbox(capacity: 3, maxWriteBytes: 1024);
+        var stream = new RecordingStream(holdWrites: true);
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+
+        // The first frame is taken by the loop and held in its write; three more fill the queue.
+        Assert.That(outbox.TryEnqueue(new byte[] { 0 }), Is.EqualTo(EnqueueResult.Queued));
+        await stream.FirstWrite.WaitAsync(TimeSpan.FromSeconds(10));
+        for (byte i = 1; i <= 3; i++)
+        {
+            Assert.That(outbox.TryEnqueue(new[] { i }), Is.EqualTo(EnqueueResult.Queued));
+        }
+
+        Assert.That(outbox.TryEnqueue(new byte[] { 4 }), Is.EqualTo(EnqueueResult.Full));
+        Assert.That(outbox.TryEnqueueLast(new byte[] { 9 }, discardPending: true), Is.True);
+        stream.Release();
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 0, 9 }));
+    }
+
+    [Test]
+    public async Task A_failed_write_stops_the_loop_drops_the_queue_and_aborts_the_transport()
+    {
+        var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);
+        var stream = new RecordingStream(failWrites: true);
+        var aborted = 0;
+        outbox.Open(stream, () => Interlocked.Increment(ref aborted), CancellationToken.None);
+
+        outbox.TryEnqueue(new byte[] { 1 });
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(outbox.Fault, Is.InstanceOf<IOException>());
+        Assert.That(aborted, Is.EqualTo(1));
+        Assert.That(outbox.IsCompleted, Is.True);
+        Assert.That(outbox.TryEnqueue(new byte[] { 2 }), Is.EqualTo(EnqueueResult.Closed));
+    }
+
+    [Test]
+    public async Task After_its_token_is_cancelled_a_queued_frame_is_not_written_and_the_transport_is_aborted()
     {
         var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);
         var stream = new RecordingStream();
         using var cancellation = new CancellationTokenSource();
-        var loop = outbox.RunAsync(stream, cancellation.Token);
+        var aborted = 0;
+        outbox.Open(stream, () => Interlocked.Increment(ref aborted), cancellation.Token);
 
         outbox.TryEnqueue(new byte[] { 7 });
         await stream.FirstWrite.WaitAsync(TimeSpan.FromSeconds(10));
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
         await cancellation.CancelAsync();
-        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        outbox.TryEnqueue(new byte[] { 8 });
+        await outbox.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
 
-        Assert.That(stream.Writes[0], Is.EqualTo(new byte[] { 7 }));
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 7 }));
+        Assert.That(outbox.Fault, Is.InstanceOf<OperationCanceledException>());
+        Assert.That(aborted, Is.EqualTo(1));
     }
 
-    /// <summary>A write-only stream that records each write, to count how many writes a batch takes.</summary>
-    private sealed class RecordingStream : Stream
+    private static void NoAbort()
+    {
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the condition did not hold within 10 s");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>A write-only stream that records each write (to count how many writes a batch takes) and how many ran
+    /// at once; its writes can complete later (on the thread pool), wait for <see cref="Release"/>, or fail.</summary>
+    private sealed class RecordingStream(bool asynchronous = false, bool holdWrites = false, bool failWrites = false) : Stream
     {
         private readonly TaskCompletionSource _firstWrite = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly Lock _gate = new();
+        private readonly List<byte[]> _writes = [];
+        private int _writing;
+        private volatile bool _overlapped;
 
-        public List<byte[]> Writes { get; } = [];
+        public IReadOnlyList<byte[]> Writes
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return [.. _writes];
+                }
+            }
+        }
+
+        /// <summary>Whether a write started while another was running.</summary>
+        public bool Overlapped => _overlapped;
 
         public Task FirstWrite => _firstWrite.Task;
 
@@ -119,11 +294,41 @@ public sealed class OutboxTests
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public void Release() => _released.TrySetResult();
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            Writes.Add(buffer.ToArray());
-            _firstWrite.TrySetResult();
-            return ValueTask.CompletedTask;
+            if (Interlocked.Increment(ref _writing) > 1)
+            {
+                _overlapped = true;
+            }
+
+            try
+            {
+                if (failWrites)
+                {
+                    throw new IOException("the peer went away");
+                }
+
+                lock (_gate)
+                {
+                    _writes.Add(buffer.ToArray());
+                }
+
+                _firstWrite.TrySetResult();
+                if (holdWrites)
+                {
+                    await _released.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                }
+                else if (asynchronous)
+                {
+                    await Task.Yield();
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _writing);
+            }
         }
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();

@@ -17,7 +17,8 @@ internal sealed class ChatSession(IChatClient client, ChatOptions options, UserI
     /// <summary>The text of a <see cref="ErrorCodes.DuplicateClientMsgId"/> error.</summary>
     public const string DuplicateClientMsgIdMessage = "this client_msg_id was already used for another message in this room; a resend must carry the same content";
 
-    private readonly List<string> _rooms = [];
+    // Most clients are in one room: the list starts with room for one (a backing array of 32 bytes, not 56; issue 11).
+    private readonly List<string> _rooms = new(1);
     private volatile UserIdentity? _identity = identity;
 
     /// <summary>The connection behind the session.</summary>

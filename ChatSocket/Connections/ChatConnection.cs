@@ -6,11 +6,16 @@ namespace ChatSocket.Connections;
 
 /// <summary>
 /// One WebSocket client: its identity and outbound queue, its <see cref="ChatSession"/>, and the two loops that serve
-/// it — a receive loop (frames in, requests handled by the chat) and a send loop (the <see cref="Outbox"/>). The first loop to end ends
-/// the other; a closing connection waits at most <see cref="ChatOptions.CloseTimeout"/> for the close handshake.
+/// it — a receive loop (frames in, requests handled by the chat) and a send loop (the <see cref="Outbox"/>, running
+/// only while frames wait). A closing connection (its close frame queued, or the peer's close or hang-up read) waits at
+/// most <see cref="ChatOptions.CloseTimeout"/> for the close handshake, then its transport is dropped; a failed write
+/// drops it at once.
 /// </summary>
-internal sealed class ChatConnection : IChatClient
+internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
 {
+    // The close deadline's value once the run has ended: no timer is armed after it.
+    private static readonly object RunEnded = new();
+
     private static readonly byte[] SlowConsumerClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.TryAgainLater, "slow consumer");
     private static readonly byte[] ShutdownClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "server shutting down");
     private static readonly byte[] IdleClose = WebSocketFrameEncoder.Close(WebSocketCloseCodes.GoingAway, "idle timeout");
@@ -20,10 +25,14 @@ internal sealed class ChatConnection : IChatClient
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Outbox _outbox;
-    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastReceived = Environment.TickCount64;
     private long _lastPing;
     private volatile bool _slowConsumer;
+    private bool _closeTimedOut;
+    private Action? _abortTransport;
+    private CancellationToken _stopping;
+    private string? _remoteAddress;
+    private object? _closeDeadline; // null, the armed Timer, or RunEnded
 
     /// <summary>A connection of <paramref name="user"/>; <paramref name="identity"/> is its token's identity (whose
     /// name is <paramref name="user"/>), null when authentication is off.</summary>
@@ -46,8 +55,9 @@ internal sealed class ChatConnection : IChatClient
     /// <summary>The client's state in the chat (rooms, rate limit), handed to the chat with each request.</summary>
     public ChatSession Session { get; }
 
-    /// <summary>Whether a close frame was queued: nothing more will be sent or handled.</summary>
-    public bool IsClosing => _closing.Task.IsCompleted;
+    /// <summary>Whether the connection is closing (a close frame was queued, the receive side is done, or a write
+    /// failed): nothing more will be sent or handled.</summary>
+    public bool IsClosing => _outbox.IsCompleted;
 
     /// <summary>Frames waiting in the send queue.</summary>
     public int QueuedFrames => _outbox.Count;
@@ -65,7 +75,7 @@ internal sealed class ChatConnection : IChatClient
     /// </summary>
     public bool SendDeferred(ReadOnlyMemory<byte> frame) => Send(frame, uncapped: false, deferWake: true) == EnqueueResult.QueuedWakeDeferred;
 
-    /// <summary>Runs the idle send loop on this thread after <see cref="SendDeferred"/> returned true.</summary>
+    /// <summary>Starts the send loop on this thread after <see cref="SendDeferred"/> returned true.</summary>
     public void WakeSendLoop() => _outbox.WakeInline();
 
     private EnqueueResult Send(ReadOnlyMemory<byte> frame, bool uncapped, bool deferWake = false)
@@ -77,10 +87,11 @@ internal sealed class ChatConnection : IChatClient
         }
         else if (result == EnqueueResult.Full && _outbox.TryEnqueueLast(SlowConsumerClose, discardPending: true))
         {
-            // Often called under a room's lock: count here, but log from the connection's own task (RunAsync).
+            // Often called under a room's lock: count here, but log from the thread pool in the connection's own
+            // context (ClosingStarted).
             _metrics.SlowConsumerClosed();
             _slowConsumer = true;
-            _closing.TrySetResult();
+            StartClosing();
         }
 
         return result;
@@ -118,59 +129,188 @@ internal sealed class ChatConnection : IChatClient
     }
 
     /// <summary>
-    /// Serves the connection on its upgraded stream until it closes. <paramref name="stopping"/> (host shutdown)
-    /// closes it with 1001; <paramref name="abortTransport"/> drops the TCP connection when the close handshake does
-    /// not finish in time.
+    /// Serves the connection on its upgraded stream until it closes, then leaves the chat and the
+    /// <paramref name="connections"/>: joins the room the <paramref name="admission"/> names (if any), then reads frames and
+    /// hands requests to <paramref name="handler"/> while the <see cref="Outbox"/> writes what is queued.
+    /// <paramref name="abortTransport"/> drops the TCP connection (when the close handshake does not finish in time, or
+    /// a write failed); <paramref name="aborted"/> fires when it is gone.
     /// </summary>
-    public async Task RunAsync(Stream stream, ChatRequestHandler handler, Action abortTransport, CancellationToken stopping, CancellationToken aborted)
+    /// <remarks>
+    /// The one method an idle connection keeps parked (issue 11): the receive loop is inline, the send loop runs only
+    /// while frames wait, host shutdown reaches the connection through <paramref name="connections"/> (one
+    /// registration for all), the close handshake's deadline is a timer armed only when it starts, and the log scope is
+    /// begun around the connection's work (its start, each request, its close and end) rather than held while it
+    /// waits.
+    /// </remarks>
+    public async Task RunAsync(Stream stream, UpgradeAdmission admission, ChatRequestHandler handler, ConnectionRegistry connections, Action abortTransport, CancellationToken aborted)
     {
-        using var loops = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        await using var onStopping = stopping.UnsafeRegister(static state => ((ChatConnection)state!).Close(ShutdownClose), this);
-        var send = _outbox.RunAsync(stream, loops.Token);
-        var receive = ReceiveLoopAsync(stream, handler, loops.Token);
+        _abortTransport = abortTransport;
+        _stopping = connections.Stopping;
+        _remoteAddress = admission.RemoteAddress;
+        Exception? failure = null;
         try
         {
-            var first = await Task.WhenAny(send, receive, _closing.Task);
+            await StartAsync(stream, admission.Room, handler, connections, aborted);
+            using var reader = new WebSocketReader(stream, _options.MaxMessageBytes);
+            try
+            {
+                while (true)
+                {
+                    WebSocketReadResult frame;
+                    try
+                    {
+                        await reader.WaitForDataAsync(aborted);
+                        frame = await reader.ReadAsync(aborted);
+                    }
+                    catch (WebSocketProtocolException ex)
+                    {
+                        // Expected from misbehaving clients: answer with the close code, then read on (skipping frames)
+                        // until the peer's close or hang-up, so that its unread bytes do not turn our close frame into
+                        // a TCP reset and a well-behaved peer is not kept waiting for the close timeout.
+                        using (BeginLogScope())
+                        {
+                            ConnectionLog.ProtocolViolation(_logger, Id, ex.CloseCode, ex.Message);
+                        }
+
+                        Close(ex.CloseCode, ex.Message);
+                        await reader.SkipToCloseAsync(aborted);
+                        break;
+                    }
+
+                    Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                    if (frame.Kind == WebSocketReadKind.Text && !IsClosing)
+                    {
+                        await HandleAsync(handler, frame.Payload, aborted);
+                    }
+                    else if (!Answer(frame))
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // Expected: the peer reset the connection or it was aborted (reported quietly below). Otherwise a bug
+                // while handling a frame: tell the client, end this connection only.
+                failure = ex;
+                if (ex is not OperationCanceledException)
+                {
+                    Close(WebSocketCloseCodes.InternalError, "internal error");
+                }
+            }
+
+            // The receive side is done (the peer's close or hang-up, or a violation answered): what is queued (the
+            // close frame) goes out, within the close handshake's deadline.
+            _outbox.Complete();
+            var stopped = _outbox.WhenStopped();
+            if (!stopped.IsCompleted)
+            {
+                ArmCloseDeadline();
+                await stopped;
+            }
+        }
+        finally
+        {
+            if (Interlocked.Exchange(ref _closeDeadline, RunEnded) is Timer deadline)
+            {
+                deadline.Dispose();
+            }
+
+            using (BeginLogScope())
+            {
+                if (Volatile.Read(ref _closeTimedOut))
+                {
+                    ConnectionLog.CloseTimedOut(_logger, Id);
+                }
+
+                Report(failure);
+                Report(_outbox.Fault);
+                handler.Disconnect(Session);
+                connections.Remove(this);
+                ConnectionLog.Ended(_logger, Id);
+            }
+        }
+    }
+
+    /// <summary>Closes the connection with 1001 as the host stops (see <see cref="ConnectionRegistry"/>).</summary>
+    public void CloseForShutdown() => Close(ShutdownClose);
+
+    // The closing handshake started (our close frame is queued): run from the thread pool, never under a room's lock.
+    void IThreadPoolWorkItem.Execute()
+    {
+        using (BeginLogScope())
+        {
             if (_slowConsumer)
             {
                 ConnectionLog.SlowConsumer(_logger, Id);
             }
 
-            if (first == receive)
-            {
-                if (receive.IsFaulted)
-                {
-                    // A bug while handling a frame (logged below): tell the client, end this connection only.
-                    Close(WebSocketCloseCodes.InternalError, "internal error");
-                }
-
-                // The peer closed or broke the protocol: let the reply (close frame) go out, then end.
-                _outbox.Complete();
-            }
-
-            if (!send.IsFaulted && !send.IsCanceled)
-            {
-                var rest = first == receive ? send : Task.WhenAll(send, receive);
-                var timeout = stopping.IsCancellationRequested && _options.ShutdownTimeout < _options.CloseTimeout
-                    ? _options.ShutdownTimeout
-                    : _options.CloseTimeout;
-                await rest.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-                if (!rest.IsCompleted)
-                {
-                    ConnectionLog.CloseTimedOut(_logger, Id);
-                }
-            }
+            ArmCloseDeadline();
         }
-        finally
-        {
-            await loops.CancelAsync();
-            if (!send.IsCompleted || !receive.IsCompleted)
-            {
-                abortTransport();
-            }
+    }
 
-            await ObserveAsync(send);
-            await ObserveAsync(receive);
+    // A log scope carrying the connection id, user and remote address, for what the connection logs. Begun in an
+    // async method (or a thread-pool item), it ends with it: the context the idle read holds is left without it.
+    private IDisposable? BeginLogScope() => _logger.BeginConnectionScope(Id, User, _remoteAddress);
+
+    // Opens the connection in its log scope: joins the room the URL names, then lets the send loop write (after the
+    // join, so that its answer goes out in one write).
+    private async Task StartAsync(Stream stream, string room, ChatRequestHandler handler, ConnectionRegistry connections, CancellationToken aborted)
+    {
+        using var scope = BeginLogScope();
+        ConnectionLog.Opened(_logger, Id, User, _remoteAddress);
+        connections.Add(this);
+        if (room.Length > 0)
+        {
+            await handler.JoinAsync(Session, room, null, null, "join", aborted);
+        }
+
+        _outbox.Open(stream, _abortTransport!, aborted);
+    }
+
+    // Handles a text frame in the connection's log scope (no request runs on an expired token).
+    private async Task HandleAsync(ChatRequestHandler handler, ReadOnlyMemory<byte> payload, CancellationToken aborted)
+    {
+        using var scope = BeginLogScope();
+        if (!CloseIfExpired(DateTimeOffset.UtcNow))
+        {
+            await handler.HandleAsync(Session, payload, aborted);
+        }
+    }
+
+    private void StartClosing() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    // The close handshake (both sides' close frames, or the rest of what is queued after the peer's) has until the
+    // deadline; then the transport is dropped, which ends the pending read and write. Armed once; a timer only while
+    // closing, so an idle connection keeps none.
+    private void ArmCloseDeadline()
+    {
+        if (Volatile.Read(ref _closeDeadline) is not null)
+        {
+            return;
+        }
+
+        var timeout = _stopping.IsCancellationRequested && _options.ShutdownTimeout < _options.CloseTimeout
+            ? _options.ShutdownTimeout
+            : _options.CloseTimeout;
+        var timer = new Timer(static state => ((ChatConnection)state!).OnCloseDeadline(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (Interlocked.CompareExchange(ref _closeDeadline, timer, null) is null)
+        {
+            timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            // Armed by the other side of the race, or the run has ended.
+            timer.Dispose();
+        }
+    }
+
+    private void OnCloseDeadline()
+    {
+        if (Volatile.Read(ref _closeDeadline) is Timer)
+        {
+            Volatile.Write(ref _closeTimedOut, true);
+            _abortTransport?.Invoke();
         }
     }
 
@@ -178,7 +318,7 @@ internal sealed class ChatConnection : IChatClient
     {
         if (_outbox.TryEnqueueLast(closeFrame, discardPending: false))
         {
-            _closing.TrySetResult();
+            StartClosing();
             return true;
         }
 
@@ -202,69 +342,43 @@ internal sealed class ChatConnection : IChatClient
         return true;
     }
 
-    private async Task ReceiveLoopAsync(Stream stream, ChatRequestHandler handler, CancellationToken cancellationToken)
+    // Any frame but a text frame to handle: false when the receive side is done.
+    private bool Answer(WebSocketReadResult frame)
     {
-        using var reader = new WebSocketReader(stream, _options.MaxMessageBytes);
-        while (true)
+        switch (frame.Kind)
         {
-            WebSocketReadResult frame;
-            try
-            {
-                await reader.WaitForDataAsync(cancellationToken);
-                frame = await reader.ReadAsync(cancellationToken);
-            }
-            catch (WebSocketProtocolException ex)
-            {
-                // Expected from misbehaving clients: answer with the close code, then read on (skipping frames) until
-                // the peer's close or hang-up, so that its unread bytes do not turn our close frame into a TCP reset
-                // and a well-behaved peer is not kept waiting for the close timeout.
-                ConnectionLog.ProtocolViolation(_logger, Id, ex.CloseCode, ex.Message);
-                Close(ex.CloseCode, ex.Message);
-                await reader.SkipToCloseAsync(cancellationToken);
-                return;
-            }
-
-            Volatile.Write(ref _lastReceived, Environment.TickCount64);
-            switch (frame.Kind)
-            {
-                case WebSocketReadKind.Text when !IsClosing && !CloseIfExpired(DateTimeOffset.UtcNow):
-                    await handler.HandleAsync(Session, frame.Payload, cancellationToken);
-                    break;
-                case WebSocketReadKind.Ping:
-                    Send(WebSocketFrameEncoder.Frame(WebSocketOpcode.Pong, frame.Payload.Span));
-                    break;
-                case WebSocketReadKind.Close:
-                    // Echo the peer's code; when we closed first this is its answer and nothing more is sent.
-                    Close(frame.CloseCode == WebSocketCloseCodes.NoStatusReceived
-                        ? WebSocketFrameEncoder.Close(WebSocketCloseCodes.NormalClosure, string.Empty)
-                        : WebSocketFrameEncoder.Close(frame.CloseCode, string.Empty));
-                    return;
-                case WebSocketReadKind.EndOfStream:
-                    return;
-                default:
-                    // A pong, or text after our close frame: only the activity counts.
-                    break;
-            }
+            case WebSocketReadKind.Ping:
+                Send(WebSocketFrameEncoder.Frame(WebSocketOpcode.Pong, frame.Payload.Span));
+                return true;
+            case WebSocketReadKind.Close:
+                // Echo the peer's code; when we closed first this is its answer and nothing more is sent.
+                Close(frame.CloseCode == WebSocketCloseCodes.NoStatusReceived
+                    ? WebSocketFrameEncoder.Close(WebSocketCloseCodes.NormalClosure, string.Empty)
+                    : WebSocketFrameEncoder.Close(frame.CloseCode, string.Empty));
+                return false;
+            case WebSocketReadKind.EndOfStream:
+                return false;
+            default:
+                // A pong, or text after our close frame: only the activity counts.
+                return true;
         }
     }
 
-    private async Task ObserveAsync(Task loop)
+    private void Report(Exception? failure)
     {
-        try
+        switch (failure)
         {
-            await loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // The loops are cancelled when the other one ends or the request is aborted.
-        }
-        catch (IOException)
-        {
-            // The peer reset or dropped the TCP connection.
-        }
-        catch (Exception ex)
-        {
-            ConnectionLog.Failed(_logger, Id, ex);
+            case null:
+                return;
+            case OperationCanceledException:
+                // The connection was aborted (by the peer, the close deadline or a failed write).
+                return;
+            case IOException:
+                // The peer reset or dropped the TCP connection.
+                return;
+            default:
+                ConnectionLog.Failed(_logger, Id, failure);
+                return;
         }
     }
 }

@@ -141,7 +141,11 @@ internal sealed class ConnectionAcceptor(
     /// Runs an admitted client's <see cref="ChatConnection"/> on its upgraded <paramref name="stream"/> until it ends.
     /// <paramref name="abortTransport"/> drops the TCP connection; <paramref name="aborted"/> fires when it is gone.
     /// </summary>
-    public async Task ServeAsync(UpgradeAdmission admission, Stream stream, Action abortTransport, CancellationToken aborted)
+    /// <remarks>
+    /// Not an async method: the connection's run is the task returned, so that an idle connection keeps one method's
+    /// state parked, not two (issue 11).
+    /// </remarks>
+    public Task ServeAsync(UpgradeAdmission admission, Stream stream, Action abortTransport, CancellationToken aborted)
     {
         var identity = admission.Identity;
 
@@ -151,29 +155,12 @@ internal sealed class ConnectionAcceptor(
         var userValid = requestedUser.Length == 0 || ProtocolRules.IsValidUser(requestedUser, _options.MaxUserLength);
         var user = identity?.Name ?? (requestedUser.Length > 0 && userValid ? requestedUser : $"guest-{id}");
         var connection = new ChatConnection(id, user, identity, _options, metrics, logger);
-        using var scope = logger.BeginConnectionScope(id, user, admission.RemoteAddress);
-        ConnectionLog.Opened(logger, id, user, admission.RemoteAddress);
-        connections.Add(connection);
-        try
+        if (!userValid)
         {
-            if (!userValid)
-            {
-                connection.Session.SendError(new ProtocolError(ErrorCodes.BadRequest, $"user must have 1 to {_options.MaxUserLength} characters and no control characters; you are {user}", "user"));
-            }
-
-            if (admission.Room is { Length: > 0 } room)
-            {
-                await handler.JoinAsync(connection.Session, room, null, null, "join", aborted);
-            }
-
-            await connection.RunAsync(stream, handler, abortTransport, lifetime.ApplicationStopping, aborted);
+            connection.Session.SendError(new ProtocolError(ErrorCodes.BadRequest, $"user must have 1 to {_options.MaxUserLength} characters and no control characters; you are {user}", "user"));
         }
-        finally
-        {
-            handler.Disconnect(connection.Session);
-            connections.Remove(connection);
-            ConnectionLog.Ended(logger, id);
-        }
+
+        return connection.RunAsync(stream, admission, handler, connections, abortTransport, aborted);
     }
 
     private bool IsOriginAllowed(UpgradeRequest request)

@@ -5,15 +5,28 @@ using Microsoft.Extensions.Options;
 namespace ChatSocket.Connections;
 
 /// <summary>
-/// Every open connection, for the connection limit, keep-alive and diagnostics. A slot is reserved before the
-/// upgrade (so the limit holds under a burst of upgrades) and released when the connection ends.
+/// Every open connection, for the connection limit, keep-alive, shutdown and diagnostics. A slot is reserved before
+/// the upgrade (so the limit holds under a burst of upgrades) and released when the connection ends. When the host
+/// stops, every connection is closed with 1001 through one registration on its stopping token, not one per connection
+/// (each cost an idle connection a callback node, issue 11).
 /// </summary>
-internal sealed class ConnectionRegistry(IOptions<ChatOptions> options)
+internal sealed class ConnectionRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<long, ChatConnection> _connections = new();
-    private readonly int _limit = options.Value.MaxConnections;
+    private readonly int _limit;
+    private readonly CancellationTokenRegistration _onStopping;
     private int _reserved;
     private long _lastId;
+
+    public ConnectionRegistry(IOptions<ChatOptions> options, IHostApplicationLifetime lifetime)
+    {
+        _limit = options.Value.MaxConnections;
+        Stopping = lifetime.ApplicationStopping;
+        _onStopping = Stopping.UnsafeRegister(static state => ((ConnectionRegistry)state!).ForEach(static (connection, _) => connection.CloseForShutdown(), 0), this);
+    }
+
+    /// <summary>The host's stopping token.</summary>
+    public CancellationToken Stopping { get; }
 
     /// <summary>Open connections.</summary>
     public int Count => _connections.Count;
@@ -39,7 +52,16 @@ internal sealed class ConnectionRegistry(IOptions<ChatOptions> options)
     /// <summary>A new connection id.</summary>
     public long NextId() => Interlocked.Increment(ref _lastId);
 
-    public void Add(ChatConnection connection) => _connections[connection.Id] = connection;
+    /// <summary>Adds an open connection; one added as the host stops is closed at once (the shutdown's pass may have
+    /// gone by).</summary>
+    public void Add(ChatConnection connection)
+    {
+        _connections[connection.Id] = connection;
+        if (Stopping.IsCancellationRequested)
+        {
+            connection.CloseForShutdown();
+        }
+    }
 
     public void Remove(ChatConnection connection) => _connections.TryRemove(connection.Id, out _);
 
@@ -50,6 +72,8 @@ internal sealed class ConnectionRegistry(IOptions<ChatOptions> options)
         ForEach(static (connection, sum) => sum.Value += connection.QueuedFrames, total);
         return total.Value;
     }
+
+    public void Dispose() => _onStopping.Dispose();
 
     /// <summary>Visits every open connection without copying the set.</summary>
     public void ForEach<TState>(Action<ChatConnection, TState> action, TState state)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Tasks.Sources;
 
 namespace ChatSocket.Connections;
 
@@ -8,62 +7,114 @@ namespace ChatSocket.Connections;
 /// append a pre-encoded frame under a short lock and never wait; the send loop takes every frame queued so far and
 /// writes them in one go, so that many frames cost one flush and one system call. When the queue is at capacity the
 /// producer gets <see cref="EnqueueResult.Full"/> and decides (the connection closes as a slow consumer).
+/// <para>
+/// The send loop exists only while there is something to write (issue 11: an idle connection keeps no parked loop,
+/// no queue lists, no cancellation registration). The producer that queues a frame to an idle, open outbox becomes
+/// the one that starts it (on the thread pool, or inline with <see cref="WakeInline"/>); it runs until the queue is
+/// empty, continuing itself after a write that completes later. The loop's state (<c>_running</c>) changes only under
+/// the lock, so there is one writer at a time, frames go out in queue order, and a frame queued while the loop stops
+/// starts a new one.
+/// </para>
 /// </summary>
-internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource<bool>
+internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkItem
 {
-    private readonly Lock _gate = new();
-    private List<ReadOnlyMemory<byte>> _pending = [];
-    private List<ReadOnlyMemory<byte>> _sending = [];
-    private ManualResetValueTaskSourceCore<bool> _signal = new() { RunContinuationsAsynchronously = true };
-    private bool _waiting;
-    private bool _completed;
+    // The lock is the outbox itself, which only its connection holds: a separate lock object would cost every idle
+    // connection 40 bytes (issue 11).
+    private List<ReadOnlyMemory<byte>>? _pending; // null when nothing is queued and no loop runs
+    private List<ReadOnlyMemory<byte>>? _batch; // the loop's: the batch being written, then the next pending list
     private int _pendingUncapped; // of _pending
+    private bool _completed;
+    private bool _running; // a send loop is started (or its start is handed to a producer) and not yet stopped
+    private Stream? _stream; // null until Open: frames wait
+    private IGatherWriter? _gather;
+    private Action? _abortTransport;
+    private CancellationToken _cancellationToken;
+    private ValueTask _write; // a write that did not complete at once; the loop continues when it does
+    private TaskCompletionSource? _stopped; // created by WhenStopped while a loop runs
+    private Exception? _fault;
 
     /// <summary>Frames queued and not yet taken by the send loop.</summary>
     public int Count
     {
         get
         {
-            lock (_gate)
+            lock (this)
             {
-                return _pending.Count;
+                return _pending?.Count ?? 0;
             }
         }
+    }
+
+    /// <summary>Whether the queue takes no more frames (a last frame was queued, it was completed, or a write
+    /// failed).</summary>
+    public bool IsCompleted => Volatile.Read(ref _completed);
+
+    /// <summary>Why the send loop stopped early: the exception of the write that failed, null when none did.</summary>
+    public Exception? Fault
+    {
+        get
+        {
+            lock (this)
+            {
+                return _fault;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts writing to <paramref name="stream"/>: what is already queued goes out now, on this thread, up to the
+    /// first write that does not complete at once. A failed write drops what is queued, completes the queue and calls
+    /// <paramref name="abortTransport"/> (a failed send ends its connection). <paramref name="cancellationToken"/>
+    /// cancels the writes.
+    /// </summary>
+    public void Open(Stream stream, Action abortTransport, CancellationToken cancellationToken)
+    {
+        lock (this)
+        {
+            _stream = stream;
+
+            // A transport that takes the frames as they are needs no packing copy.
+            _gather = stream as IGatherWriter;
+            _abortTransport = abortTransport;
+            _cancellationToken = cancellationToken;
+            if (!TryStartLocked())
+            {
+                return;
+            }
+        }
+
+        Run();
     }
 
     /// <summary>Queues a frame unless the queue is full or completed. Never blocks. An <paramref name="uncapped"/>
     /// frame (an ack) neither counts against the capacity nor is refused by it: acks are bounded by the
     /// connection's own messages waiting for the database, and a batch stored after an outage acks many at once.
-    /// With <paramref name="deferWake"/> an idle send loop is not woken here: the result says
+    /// With <paramref name="deferWake"/> an idle send loop is not started here: the result says
     /// <see cref="EnqueueResult.QueuedWakeDeferred"/> and the caller must call <see cref="WakeInline"/>.</summary>
     public EnqueueResult TryEnqueue(ReadOnlyMemory<byte> frame, bool uncapped = false, bool deferWake = false)
     {
-        bool wake;
-        lock (_gate)
+        lock (this)
         {
             if (_completed)
             {
                 return EnqueueResult.Closed;
             }
 
-            if (!uncapped && _pending.Count - _pendingUncapped >= capacity)
+            if (!uncapped && (_pending?.Count ?? 0) - _pendingUncapped >= capacity)
             {
                 return EnqueueResult.Full;
             }
 
-            _pending.Add(frame);
+            (_pending ??= []).Add(frame);
             if (uncapped)
             {
                 _pendingUncapped++;
             }
 
-            wake = _waiting;
-            _waiting = false;
-        }
-
-        if (!wake)
-        {
-            return EnqueueResult.Queued;
+            if (!TryStartLocked())
+            {
+                return EnqueueResult.Queued;
+            }
         }
 
         if (deferWake)
@@ -71,22 +122,15 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
             return EnqueueResult.QueuedWakeDeferred;
         }
 
-        Signal(inline: false);
+        StartOnThreadPool();
         return EnqueueResult.Queued;
     }
 
     /// <summary>
-    /// Wakes the send loop after <see cref="EnqueueResult.QueuedWakeDeferred"/>, running it on this thread up to its
-    /// next await (usually: the frames are copied into the transport and flushed). Never call it under a lock.
+    /// Starts the send loop after <see cref="EnqueueResult.QueuedWakeDeferred"/>, running it on this thread up to its
+    /// first write that does not complete at once. Never call it under a lock.
     /// </summary>
-    public void WakeInline() => Signal(inline: true);
-
-    // Only the caller that took _waiting from true to false signals, so the flag is set by one thread at a time.
-    private void Signal(bool inline)
-    {
-        _signal.RunContinuationsAsynchronously = !inline;
-        _signal.SetResult(true);
-    }
+    public void WakeInline() => Run();
 
     /// <summary>
     /// Queues a last frame (a close frame) past the capacity and completes the queue. With
@@ -95,8 +139,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
     /// </summary>
     public bool TryEnqueueLast(ReadOnlyMemory<byte> frame, bool discardPending)
     {
-        bool wake;
-        lock (_gate)
+        lock (this)
         {
             if (_completed)
             {
@@ -105,114 +148,164 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IValueTaskSource
 
             if (discardPending)
             {
-                _pending.Clear();
+                _pending?.Clear();
                 _pendingUncapped = 0;
             }
 
-            _pending.Add(frame);
+            (_pending ??= []).Add(frame);
             _completed = true;
-            wake = _waiting;
-            _waiting = false;
+            if (!TryStartLocked())
+            {
+                return true;
+            }
         }
 
-        if (wake)
-        {
-            Signal(inline: false);
-        }
-
+        StartOnThreadPool();
         return true;
     }
 
-    /// <summary>Accepts nothing more; the send loop ends once what is queued is written.</summary>
-    public void Complete() => Complete(discardPending: false);
-
-    /// <summary>
-    /// Writes queued frames to <paramref name="stream"/> until the queue is completed and empty, or the token is
-    /// cancelled (then what is still queued is dropped). Each round writes everything queued with one flush.
-    /// </summary>
-    public async Task RunAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>Accepts nothing more; a running send loop stops once what is queued is written.</summary>
+    public void Complete()
     {
-        await using var registration = cancellationToken.UnsafeRegister(static state => ((Outbox)state!).Complete(discardPending: true), this);
-
-        // A transport that takes the frames as they are needs no packing copy.
-        var gather = stream as IGatherWriter;
-        while (true)
+        lock (this)
         {
-            List<ReadOnlyMemory<byte>>? batch = null;
-            short version = 0;
-            lock (_gate)
-            {
-                if (_pending.Count > 0)
-                {
-                    batch = _pending;
-                    _pending = _sending;
-                    _sending = batch;
-                    _pendingUncapped = 0;
-                }
-                else if (_completed)
-                {
-                    return;
-                }
-                else
-                {
-                    _signal.Reset();
-                    version = _signal.Version;
-                    _waiting = true;
-                }
-            }
-
-            if (batch is null)
-            {
-                await new ValueTask<bool>(this, version);
-                continue;
-            }
-
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (gather is not null)
-                {
-                    await gather.WriteAsync(batch, cancellationToken);
-                }
-                else
-                {
-                    await WriteAsync(stream, batch, cancellationToken);
-                }
-            }
-            finally
-            {
-                batch.Clear();
-            }
+            _completed = true;
         }
     }
 
-    bool IValueTaskSource<bool>.GetResult(short token) => _signal.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _signal.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _signal.OnCompleted(continuation, state, token, flags);
-
-    private void Complete(bool discardPending)
+    /// <summary>Completes when no send loop runs: at once when none does, else when the running one stops (its
+    /// queue written, or a write failed).</summary>
+    public Task WhenStopped()
     {
-        bool wake;
-        lock (_gate)
+        lock (this)
         {
-            if (discardPending)
+            return _running ? (_stopped ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task : Task.CompletedTask;
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => Run();
+
+    // Under the lock: whether the caller must start the send loop (frames wait, the outbox is open, none runs).
+    private bool TryStartLocked()
+    {
+        if (_running || _stream is null || _pending is not { Count: > 0 })
+        {
+            return false;
+        }
+
+        _running = true;
+        return true;
+    }
+
+    // As an awaited continuation would (the thread-pool item is the outbox itself: nothing is allocated per start).
+    private void StartOnThreadPool() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+
+    // The send loop: writes batch after batch until the queue is empty. A write that does not complete at once
+    // continues the loop when it does (OnWritten), so nothing waits on a thread and nothing is parked while idle.
+    private void Run()
+    {
+        while (true)
+        {
+            List<ReadOnlyMemory<byte>> batch;
+            lock (this)
             {
-                _pending.Clear();
+                if (_pending is not { Count: > 0 })
+                {
+                    StopLocked();
+                    break;
+                }
+
+                batch = _pending;
+                _pending = _batch;
+                _batch = batch;
                 _pendingUncapped = 0;
             }
 
-            _completed = true;
-            wake = _waiting;
-            _waiting = false;
+            ValueTask write;
+            try
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                write = _gather is not null ? _gather.WriteAsync(batch, _cancellationToken) : WriteAsync(_stream!, batch, _cancellationToken);
+                if (!write.IsCompleted)
+                {
+                    _write = write;
+                    write.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(OnWritten);
+                    return;
+                }
+
+                write.GetAwaiter().GetResult();
+            }
+            catch (Exception ex)
+            {
+                // Whatever failed (the peer went away, the connection was aborted, a bug), the loop cannot go on: the
+                // connection's end reports it (Fault).
+                Fail(ex);
+                return;
+            }
+
+            batch.Clear();
         }
 
-        if (wake)
+        SignalStopped();
+    }
+
+    private void OnWritten()
+    {
+        var write = _write;
+        _write = default;
+        try
         {
-            Signal(inline: false);
+            write.GetAwaiter().GetResult();
         }
+        catch (Exception ex)
+        {
+            // As in Run.
+            Fail(ex);
+            return;
+        }
+
+        _batch!.Clear();
+        Run();
+    }
+
+    // Under the lock. The lists are dropped: an idle connection holds none.
+    private void StopLocked()
+    {
+        _running = false;
+        _pending = null;
+        _batch = null;
+    }
+
+    private void Fail(Exception exception)
+    {
+        lock (this)
+        {
+            _fault = exception;
+            _completed = true;
+            _pendingUncapped = 0;
+            StopLocked();
+        }
+
+        _abortTransport?.Invoke();
+        SignalStopped();
+    }
+
+    private void SignalStopped()
+    {
+        TaskCompletionSource? stopped;
+        lock (this)
+        {
+            if (_running)
+            {
+                // A producer started a new loop between the stop and here: that loop signals when it stops.
+                return;
+            }
+
+            stopped = _stopped;
+            _stopped = null;
+        }
+
+        stopped?.TrySetResult();
     }
 
     private async ValueTask WriteAsync(Stream stream, List<ReadOnlyMemory<byte>> batch, CancellationToken cancellationToken)
