@@ -19,8 +19,8 @@ public sealed class DetachedConnectionsTests
         var detached = new DetachedConnections(factory.CreateLogger<DetachedConnections>());
         var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        detached.Run(static end => end.Task, first);
-        detached.Run(static end => end.Task, second);
+        detached.Run(static state => _ = EndsWithAsync(state.Detached, state.End.Task), (Detached: detached, End: first));
+        detached.Run(static state => _ = EndsWithAsync(state.Detached, state.End.Task), (Detached: detached, End: second));
 
         var stopping = detached.StopAsync(CancellationToken.None);
         first.SetResult();
@@ -41,7 +41,7 @@ public sealed class DetachedConnectionsTests
         using var factory = LoggerFactory.Create(builder => builder.AddProvider(logs));
         var detached = new DetachedConnections(factory.CreateLogger<DetachedConnections>());
         var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        detached.Run(static end => end.Task, never);
+        detached.Run(static state => _ = EndsWithAsync(state.Detached, state.End.Task), (Detached: detached, End: never));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await detached.StopAsync(timeout.Token).WaitAsync(ChatServer.Deadline);
@@ -49,5 +49,19 @@ public sealed class DetachedConnectionsTests
         Assert.That(detached.Count, Is.EqualTo(1));
         Assert.That(logs.Entries, Has.Some.Contains("1 WebSocket connections had not ended"));
         never.SetResult();
+    }
+
+    // As a detached connection does: reports its end, and its failure, to the tracker.
+    private static async Task EndsWithAsync(DetachedConnections detached, Task connection)
+    {
+        try
+        {
+            await connection;
+            detached.Ended();
+        }
+        catch (Exception ex)
+        {
+            detached.Ended(ex);
+        }
     }
 }

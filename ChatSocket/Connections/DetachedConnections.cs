@@ -18,19 +18,30 @@ internal sealed partial class DetachedConnections(ILogger<DetachedConnections> l
     public int Count => Volatile.Read(ref _connections);
 
     /// <summary>
-    /// Starts <paramref name="serve"/> on the thread pool with no execution context, so that nothing of the caller's
-    /// (Kestrel's logging scope) stays referenced by a connection that lives for hours; the connection's own logging
-    /// scope flows from there as usual. Counted until it ends.
+    /// Starts a detached connection: <paramref name="start"/> runs on the thread pool with no execution context, so
+    /// that nothing of the caller's (Kestrel's logging scope) stays referenced by a connection that lives for hours;
+    /// the connection's own logging scope flows from there as usual. What <paramref name="start"/> starts must call
+    /// <see cref="Ended"/> exactly once when the connection has ended (it is counted until then) and must not fault:
+    /// with no method of this class parked per connection, its own is the only one (issue 11).
     /// </summary>
-    public void Run<TState>(Func<TState, Task> serve, TState state)
+    public void Run<TState>(Action<TState> start, TState state)
     {
         Interlocked.Increment(ref _running);
         Interlocked.Increment(ref _connections);
-        ThreadPool.UnsafeQueueUserWorkItem(static run => run.Self.Start(run.Serve, run.State), (Self: this, Serve: serve, State: state), preferLocal: false);
+        ThreadPool.UnsafeQueueUserWorkItem(start, state, preferLocal: false);
     }
 
-    // Observed by RunCountedAsync itself, which never faults; the count is what the stop waits on.
-    private void Start<TState>(Func<TState, Task> serve, TState state) => _ = RunCountedAsync(serve, state);
+    /// <summary>A connection started by <see cref="Run"/> has ended; <paramref name="failure"/>, if any, is logged.</summary>
+    public void Ended(Exception? failure = null)
+    {
+        if (failure is not null)
+        {
+            LogFailed(logger, failure);
+        }
+
+        Interlocked.Decrement(ref _connections);
+        Done();
+    }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -42,23 +53,6 @@ internal sealed partial class DetachedConnections(ILogger<DetachedConnections> l
         if (!_drained.Task.IsCompleted)
         {
             LogNotDrained(logger, Count);
-        }
-    }
-
-    private async Task RunCountedAsync<TState>(Func<TState, Task> serve, TState state)
-    {
-        try
-        {
-            await serve(state);
-        }
-        catch (Exception ex)
-        {
-            LogFailed(logger, ex);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _connections);
-            Done();
         }
     }
 

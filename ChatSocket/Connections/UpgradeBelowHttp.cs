@@ -87,7 +87,8 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, DetachedConn
                 // The socket is the WebSocket's alone: Kestrel forgets the connection when this returns, and the
                 // WebSocket runs on without Kestrel's per-connection state (DetachedConnections).
                 direct.Detach();
-                detached.Run(static state => state.Self.ServeDetachedAsync(state.Admission, state.Socket, state.Writer, state.Early), (Self: this, Admission: admission, Socket: direct.Socket, Writer: socketWriter, Early: early));
+                // ServeDetachedAsync never faults and reports its end to `detached` itself.
+                detached.Run(static state => _ = state.Self.ServeDetachedAsync(state.Admission, state.Socket, state.Writer, state.Early), (Self: this, Admission: admission, Socket: direct.Socket, Writer: socketWriter, Early: early));
                 admission = null;
                 return;
             }
@@ -113,15 +114,21 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, DetachedConn
     // longer does it). Aborting it is closing the socket, which ends its pending reads and sends.
     private async Task ServeDetachedAsync(UpgradeAdmission admission, Socket socket, SocketFrameWriter writer, byte[]? early)
     {
+        Exception? failure = null;
         try
         {
             await using var stream = new SocketStream(socket, writer, early);
             await acceptor.ServeAsync(admission, stream, () => SocketPipes.Shutdown(socket), CancellationToken.None);
         }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
         finally
         {
             acceptor.Release(admission);
             SocketPipes.Shutdown(socket);
+            detached.Ended(failure);
         }
     }
 
