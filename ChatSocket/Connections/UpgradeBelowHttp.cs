@@ -214,9 +214,10 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, DetachedConn
                     direct.Unread(buffer.AsSpan(0, length));
                     return (null, null);
                 }
-                catch (SocketException ex)
+                catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
                 {
-                    // The client reset the connection: Kestrel's HTTP layer meets the same error on its read.
+                    // The client reset the connection, or it was aborted (the server stopping): Kestrel's HTTP layer
+                    // meets the same on its read and ends the connection its usual way.
                     ConnectionLog.HandedToHttp(logger, ex.Message);
                     direct.Unread(buffer.AsSpan(0, length));
                     return (null, null);
