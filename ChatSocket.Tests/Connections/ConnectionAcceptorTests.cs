@@ -67,11 +67,13 @@ public sealed class ConnectionAcceptorTests
     }
 
     [Test]
-    public async Task Shutdown_closes_every_client_with_1001()
+    public async Task Shutdown_closes_every_client_with_1001_and_says_how_many()
     {
-        var server = await ChatServer.StartAsync();
+        var logs = new CapturingLoggerProvider();
+        var server = await ChatServer.StartAsync(configure: builder => builder.Logging.AddProvider(logs));
         await using var alice = await server.ConnectAsync("alice", room: "bye");
         await using var bob = await server.ConnectAsync("bob");
+        await WaitUntilAsync(() => server.GetRequiredService<ConnectionRegistry>().Count == 2);
 
         var stopping = server.StopAsync();
 
@@ -79,6 +81,7 @@ public sealed class ConnectionAcceptorTests
         Assert.That((int?)await bob.WaitForCloseAsync(), Is.EqualTo(1001));
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         await server.DisposeAsync();
+        Assert.That(logs.Entries, Has.One.Contains("Shutting down: closing 2 client connections (1001)"));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
