@@ -8,21 +8,24 @@ namespace ChatSocket.Connections;
 /// Every open connection, for the connection limit, keep-alive, shutdown and diagnostics. A slot is reserved before
 /// the upgrade (so the limit holds under a burst of upgrades) and released when the connection ends. When the host
 /// stops, every connection is closed with 1001 through one registration on its stopping token, not one per connection
-/// (each cost an idle connection a callback node, issue 11).
+/// (each cost an idle connection a callback node, issue 11), and the log says how many: the operator sees what a
+/// restart cost (the message writer reports what it stored or spilled).
 /// </summary>
-internal sealed class ConnectionRegistry : IDisposable
+internal sealed partial class ConnectionRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<long, ChatConnection> _connections = new();
     private readonly int _limit;
+    private readonly ILogger _logger;
     private readonly CancellationTokenRegistration _onStopping;
     private int _reserved;
     private long _lastId;
 
-    public ConnectionRegistry(IOptions<ChatOptions> options, IHostApplicationLifetime lifetime)
+    public ConnectionRegistry(IOptions<ChatOptions> options, IHostApplicationLifetime lifetime, ILogger<ConnectionRegistry> logger)
     {
         _limit = options.Value.MaxConnections;
+        _logger = logger;
         Stopping = lifetime.ApplicationStopping;
-        _onStopping = Stopping.UnsafeRegister(static state => ((ConnectionRegistry)state!).ForEach(static (connection, _) => connection.CloseForShutdown(), 0), this);
+        _onStopping = Stopping.UnsafeRegister(static state => ((ConnectionRegistry)state!).CloseAllForShutdown(), this);
     }
 
     /// <summary>The host's stopping token.</summary>
@@ -74,6 +77,16 @@ internal sealed class ConnectionRegistry : IDisposable
     }
 
     public void Dispose() => _onStopping.Dispose();
+
+    // Counted as the closes go out, before the clients' answers can end their connections.
+    private void CloseAllForShutdown()
+    {
+        LogClosing(_logger, Count);
+        ForEach(static (connection, _) => connection.CloseForShutdown(), 0);
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Shutting down: closing {Count} client connections (1001)")]
+    private static partial void LogClosing(ILogger logger, int count);
 
     /// <summary>Visits every open connection without copying the set.</summary>
     public void ForEach<TState>(Action<ChatConnection, TState> action, TState state)

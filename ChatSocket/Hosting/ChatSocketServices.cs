@@ -59,7 +59,6 @@ internal static class ChatSocketServices
             .Validate(o => o.MaxHourBucketDays <= o.MaxRangeDays, "Analytics:MaxHourBucketDays must not exceed Analytics:MaxRangeDays")
             .ValidateOnStart();
         services.AddHostedService<KeepAliveService>();
-        services.AddHostedService<ShutdownReport>();
         return services;
     }
 
