@@ -230,7 +230,7 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, DetachedConn
                     continue;
                 }
 
-                var request = scan == HeadScan.Complete ? UpgradeHead.TryParse(buffer.AsSpan(0, headLength), RemoteAddress(connection)) : null;
+                var request = scan == HeadScan.Complete ? Parse(new ReadOnlySequence<byte>(buffer, 0, headLength), connection) : null;
                 if (request is null)
                 {
                     direct.Unread(buffer.AsSpan(0, length));
@@ -247,11 +247,9 @@ internal sealed class UpgradeBelowHttp(ConnectionAcceptor acceptor, DetachedConn
         }
     }
 
-    private static string? RemoteAddress(ConnectionContext connection) => (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
-
     private static UpgradeRequest? Parse(ReadOnlySequence<byte> head, ConnectionContext connection)
     {
-        var remoteAddress = RemoteAddress(connection);
+        var remoteAddress = (connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address.ToString();
         if (head.IsSingleSegment)
         {
             return UpgradeHead.TryParse(head.FirstSpan, remoteAddress);
