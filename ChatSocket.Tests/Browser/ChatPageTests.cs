@@ -93,7 +93,8 @@ internal sealed class ChatPageTests
         await carol.SendAsync(new string('x', limit + 1), cancellationToken);
         await carol.WaitForErrorAsync("bad_request", cancellationToken);
         await carol.SendAsync("short enough", cancellationToken);
-        await carol.WaitForMessageCountAsync(1, cancellationToken);
+        // The echo can arrive before the ack; "sent" is shown only once the ack is in.
+        await carol.WaitForOwnMessageAsync("short enough", "sent", echoed: true, cancellationToken);
 
         var messages = await carol.MessagesAsync(cancellationToken);
         var errors = await carol.ErrorsAsync(cancellationToken);
