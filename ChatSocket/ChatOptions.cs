@@ -35,7 +35,8 @@ internal sealed class ChatOptions
     [Range(1, 10_000_000)]
     public int MaxConnections { get; set; } = 100_000;
 
-    /// <summary>Frames queued per connection (default 1,024). A full queue closes the connection with 1013.</summary>
+    /// <summary>Frames queued per connection (default 1,024). A full queue of a client that is not reading closes the
+    /// connection with 1013; while the client reads and the server is behind, the queue may hold 4 times as many.</summary>
     [Range(1, 1_000_000)]
     public int SendQueueCapacity { get; set; } = 1_024;
 

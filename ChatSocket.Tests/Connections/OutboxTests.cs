@@ -206,6 +206,30 @@ public sealed class OutboxTests
     }
 
     [Test]
+    public void A_queue_past_its_capacity_behind_a_send_loop_that_has_not_run_is_the_servers_delay_not_a_slow_client()
+    {
+        const int capacity = 3;
+        var outbox = new Outbox(capacity, maxWriteBytes: 1024);
+        var stream = new RecordingStream();
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+
+        // The loop is started but has not run (its wake-up is deferred, as under overload it waits for a thread): no
+        // write waits for the client, so the queue takes frames up to its allowance before it is full.
+        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        var allowance = capacity * Outbox.ServerBehindAllowance;
+        for (var i = 1; i < allowance; i++)
+        {
+            Assert.That(outbox.TryEnqueue(new[] { (byte)i }), Is.EqualTo(EnqueueResult.Queued), $"frame {i}");
+        }
+
+        Assert.That(outbox.TryEnqueue(new byte[] { 99 }), Is.EqualTo(EnqueueResult.Full), "the allowance is a bound too");
+
+        outbox.WakeInline();
+
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(Enumerable.Range(0, allowance).Select(i => (byte)i)), "every frame queued, in order");
+    }
+
+    [Test]
     public async Task A_failed_write_stops_the_loop_drops_the_queue_and_aborts_the_transport()
     {
         var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);

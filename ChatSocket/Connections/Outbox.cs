@@ -8,6 +8,13 @@ namespace ChatSocket.Connections;
 /// writes them in one go, so that many frames cost one flush and one system call. When the queue is at capacity the
 /// producer gets <see cref="EnqueueResult.Full"/> and decides (the connection closes as a slow consumer).
 /// <para>
+/// Full means the client is slow, not the server: the capacity holds while a write to the client is in progress,
+/// which is mostly one waiting for its socket (the kernel buffer is full: the client is not reading). When the queue
+/// grew only because the send loop has not run yet (a server behind under overload), it takes up to
+/// <see cref="ServerBehindAllowance"/> times its capacity before it is full (issue 11: at an offered rate above
+/// capacity, clients that were reading were cut).
+/// </para>
+/// <para>
 /// The send loop exists only while there is something to write (issue 11: an idle connection keeps no parked loop,
 /// no queue lists, no cancellation registration). The producer that queues a frame to an idle, open outbox becomes
 /// the one that starts it (on the thread pool, or inline with <see cref="WakeInline"/>); it runs until the queue is
@@ -18,6 +25,8 @@ namespace ChatSocket.Connections;
 /// </summary>
 internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkItem
 {
+    /// <summary>How many times its capacity a queue may hold while its client keeps reading (see the class).</summary>
+    public const int ServerBehindAllowance = 4;
     // The lock is the outbox itself, which only its connection holds: a separate lock object would cost every idle
     // connection 40 bytes (issue 11).
     private List<ReadOnlyMemory<byte>>? _pending; // null when nothing is queued and no loop runs
@@ -30,6 +39,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
     private Action? _abortTransport;
     private CancellationToken _cancellationToken;
     private ValueTask _write; // a write that did not complete at once; the loop continues when it does
+    private volatile bool _writing; // a write is in progress or waiting for the client's socket
     private TaskCompletionSource? _stopped; // created by WhenStopped while a loop runs
     private Exception? _fault;
 
@@ -100,7 +110,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
                 return EnqueueResult.Closed;
             }
 
-            if (!uncapped && (_pending?.Count ?? 0) - _pendingUncapped >= capacity)
+            if (!uncapped && IsFullLocked((_pending?.Count ?? 0) - _pendingUncapped))
             {
                 return EnqueueResult.Full;
             }
@@ -185,6 +195,11 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
 
     void IThreadPoolWorkItem.Execute() => Run();
 
+    // Under the lock. Past the capacity, a client is slow while a write to it is in progress (mostly one waiting for
+    // its socket); a send loop started but not yet run is the server's delay. Not open yet: the capacity holds.
+    private bool IsFullLocked(int queued) =>
+        queued >= capacity && (queued >= (long)capacity * ServerBehindAllowance || _stream is null || !_running || _writing);
+
     // Under the lock: whether the caller must start the send loop (frames wait, the outbox is open, none runs).
     private bool TryStartLocked()
     {
@@ -225,6 +240,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
             try
             {
                 _cancellationToken.ThrowIfCancellationRequested();
+                _writing = true;
                 write = _gather is not null ? _gather.WriteAsync(batch, _cancellationToken) : WriteAsync(_stream!, batch, _cancellationToken);
                 if (!write.IsCompleted)
                 {
@@ -234,6 +250,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
                 }
 
                 write.GetAwaiter().GetResult();
+                _writing = false;
             }
             catch (Exception ex)
             {
@@ -253,6 +270,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
     {
         var write = _write;
         _write = default;
+        _writing = false;
         try
         {
             write.GetAwaiter().GetResult();
