@@ -11,6 +11,7 @@
 #   EXTRAS=coldstart ...   # fan-out at 400k deliveries/s from the server's first second, no warm-up
 #   SERVERS=chatsocket-oop ...   # the store (the embedded engine, standalone) in a process of its own
 #   SERVERS=chatsocket-r2r ...   # the server published with ReadyToRun
+#   ROUNDS=0 EXTRAS="maxrate overload" ...   # where capacity ends, and a rate above it
 #
 # chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
 #   git clone --branch pipeline <repo> /tmp/pipeline-build && dotnet build /tmp/pipeline-build/ChatSocket -c Release
@@ -137,6 +138,7 @@ workload_args() {
     fanout400) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 400" ;;    # 400k deliveries/s
     rooms10)  echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" ;;    # 400k deliveries/s
     rooms200) echo "--rooms 200 --clients-per-room 25 --senders-per-room 2 --rate 8000" ;;     # 200k deliveries/s
+    overload) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 2200" ;;   # 2.2M deliveries/s
     maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 10" ;;
   esac
 }
@@ -174,6 +176,10 @@ for extra in $EXTRAS; do
       # Load from the first second: no warm-up run, no warm-up inside the run.
       coldstart) generate "$name" coldstart $(workload_args fanout400) --duration 10s --warmup 0s --drain 10s ;;
       maxrate) generate "$name" maxrate $(workload_args maxrate) --duration 10s --warmup 5s --drain 10s ;;
+      # Above capacity: 2.2M deliveries/s offered to 1 x 1,000 after a warm-up (does throughput hold, who is cut).
+      overload)
+        generate "$name" overload-warmup $(workload_args fanout) --duration "$SERVER_WARMUP" --warmup 0s --drain 5s
+        generate "$name" overload $(workload_args overload) --duration 15s --warmup 5s --drain 10s ;;
     esac
     stop_server
   done
