@@ -27,6 +27,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
 {
     /// <summary>How many times its capacity a queue may hold while its client keeps reading (see the class).</summary>
     public const int ServerBehindAllowance = 4;
+
     // The lock is the outbox itself, which only its connection holds: a separate lock object would cost every idle
     // connection 40 bytes (issue 11).
     private List<ReadOnlyMemory<byte>>? _pending; // null when nothing is queued and no loop runs
