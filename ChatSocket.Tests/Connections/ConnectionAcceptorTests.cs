@@ -103,6 +103,7 @@ public sealed class ConnectionAcceptorTests
             server.GetRequiredService<TokenValidator>(),
             server.GetRequiredService<ChatRequestHandler>(),
             server.GetRequiredService<ChatMetrics>(),
+            server.GetRequiredService<SendBacklog>(),
             new StoppingLifetime(),
             server.GetRequiredService<IOptions<ChatOptions>>(),
             server.GetRequiredService<ILogger<ChatConnection>>());

@@ -230,6 +230,46 @@ public sealed class OutboxTests
     }
 
     [Test]
+    public void A_queue_past_its_capacity_counts_in_the_backlog_until_its_send_loop_takes_it()
+    {
+        var backlog = new SendBacklog();
+        var outbox = new Outbox(capacity: 2, maxWriteBytes: 1024, backlog);
+        var stream = new RecordingStream();
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+
+        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        Assert.That(outbox.TryEnqueue(new byte[] { 1 }), Is.EqualTo(EnqueueResult.Queued));
+        Assert.That(backlog.IsBehind, Is.False, "at its capacity, not past it");
+        Assert.That(outbox.TryEnqueue(new byte[] { 2 }), Is.EqualTo(EnqueueResult.Queued));
+        Assert.That(outbox.TryEnqueue(new byte[] { 3 }), Is.EqualTo(EnqueueResult.Queued));
+        Assert.That(backlog.QueuesBehind, Is.EqualTo(1), "counted once however far past");
+        Assert.That(outbox.TryEnqueue(new byte[] { 4 }, uncapped: true), Is.EqualTo(EnqueueResult.Queued), "an ack");
+
+        outbox.WakeInline();
+
+        Assert.That(backlog.IsBehind, Is.False, "the send loop took the queue");
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 0, 1, 2, 3, 4 }));
+    }
+
+    [Test]
+    public void A_queue_past_its_capacity_that_is_dropped_leaves_the_backlog()
+    {
+        var backlog = new SendBacklog();
+        var outbox = new Outbox(capacity: 1, maxWriteBytes: 1024, backlog);
+        var stream = new RecordingStream();
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        Assert.That(outbox.TryEnqueue(new byte[] { 1 }), Is.EqualTo(EnqueueResult.Queued));
+        Assert.That(backlog.IsBehind, Is.True);
+
+        Assert.That(outbox.TryEnqueueLast(new byte[] { 9 }, discardPending: true), Is.True);
+
+        Assert.That(backlog.IsBehind, Is.False);
+        outbox.WakeInline();
+        Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 9 }));
+    }
+
+    [Test]
     public async Task A_failed_write_stops_the_loop_drops_the_queue_and_aborts_the_transport()
     {
         var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);

@@ -25,6 +25,7 @@ internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Outbox _outbox;
+    private readonly SendBacklog _backlog;
     private long _lastReceived = Environment.TickCount64;
     private long _lastPing;
     private volatile bool _slowConsumer;
@@ -36,14 +37,15 @@ internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
 
     /// <summary>A connection of <paramref name="user"/>; <paramref name="identity"/> is its token's identity (whose
     /// name is <paramref name="user"/>), null when authentication is off.</summary>
-    public ChatConnection(long id, string user, UserIdentity? identity, ChatOptions options, ChatMetrics metrics, ILogger logger)
+    public ChatConnection(long id, string user, UserIdentity? identity, ChatOptions options, ChatMetrics metrics, SendBacklog backlog, ILogger logger)
     {
         Id = id;
         User = user;
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _outbox = new Outbox(options.SendQueueCapacity, options.MaxWriteBytes);
+        _backlog = backlog;
+        _outbox = new Outbox(options.SendQueueCapacity, options.MaxWriteBytes, backlog);
         Session = new ChatSession(this, options, identity);
     }
 
@@ -180,6 +182,13 @@ internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
                     Volatile.Write(ref _lastReceived, Environment.TickCount64);
                     if (frame.Kind == WebSocketReadKind.Text && !IsClosing)
                     {
+                        if (_backlog.IsBehind)
+                        {
+                            // The server is behind on its sends: the request waits (its sender's next frames wait in
+                            // the socket) rather than adding to every member's queue.
+                            await _backlog.WaitAsync(aborted);
+                        }
+
                         await HandleAsync(handler, frame.Payload, aborted);
                     }
                     else if (!Answer(frame))

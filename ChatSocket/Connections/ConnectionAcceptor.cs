@@ -22,6 +22,7 @@ internal sealed class ConnectionAcceptor(
     TokenValidator tokens,
     ChatRequestHandler handler,
     ChatMetrics metrics,
+    SendBacklog backlog,
     IHostApplicationLifetime lifetime,
     IOptions<ChatOptions> options,
     ILogger<ChatConnection> logger)
@@ -154,7 +155,7 @@ internal sealed class ConnectionAcceptor(
         var id = connections.NextId();
         var userValid = requestedUser.Length == 0 || ProtocolRules.IsValidUser(requestedUser, _options.MaxUserLength);
         var user = identity?.Name ?? (requestedUser.Length > 0 && userValid ? requestedUser : $"guest-{id}");
-        var connection = new ChatConnection(id, user, identity, _options, metrics, logger);
+        var connection = new ChatConnection(id, user, identity, _options, metrics, backlog, logger);
         if (!userValid)
         {
             connection.Session.SendError(new ProtocolError(ErrorCodes.BadRequest, $"user must have 1 to {_options.MaxUserLength} characters and no control characters; you are {user}", "user"));

@@ -23,7 +23,7 @@ namespace ChatSocket.Connections;
 /// starts a new one.
 /// </para>
 /// </summary>
-internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkItem
+internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backlog = null) : IThreadPoolWorkItem
 {
     /// <summary>How many times its capacity a queue may hold while its client keeps reading (see the class).</summary>
     public const int ServerBehindAllowance = 4;
@@ -41,6 +41,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
     private CancellationToken _cancellationToken;
     private ValueTask _write; // a write that did not complete at once; the loop continues when it does
     private volatile bool _writing; // a write is in progress or waiting for the client's socket
+    private bool _pastCapacity; // counted in the backlog: the queue went past its capacity and was not taken since
     private TaskCompletionSource? _stopped; // created by WhenStopped while a loop runs
     private Exception? _fault;
 
@@ -121,6 +122,11 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
             {
                 _pendingUncapped++;
             }
+            else if (!_pastCapacity && _pending.Count - _pendingUncapped > capacity)
+            {
+                _pastCapacity = true;
+                backlog?.Fell();
+            }
 
             if (!TryStartLocked())
             {
@@ -161,6 +167,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
             {
                 _pending?.Clear();
                 _pendingUncapped = 0;
+                CaughtUpLocked();
             }
 
             (_pending ??= []).Add(frame);
@@ -235,6 +242,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
                 _pending = _batch;
                 _batch = batch;
                 _pendingUncapped = 0;
+                CaughtUpLocked();
             }
 
             ValueTask write;
@@ -290,9 +298,20 @@ internal sealed class Outbox(int capacity, int maxWriteBytes) : IThreadPoolWorkI
     // Under the lock. The lists are dropped: an idle connection holds none.
     private void StopLocked()
     {
+        CaughtUpLocked();
         _running = false;
         _pending = null;
         _batch = null;
+    }
+
+    // Under the lock: the queue past its capacity was taken or dropped.
+    private void CaughtUpLocked()
+    {
+        if (_pastCapacity)
+        {
+            _pastCapacity = false;
+            backlog?.CaughtUp();
+        }
     }
 
     private void Fail(Exception exception)

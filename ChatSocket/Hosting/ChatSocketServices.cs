@@ -38,6 +38,7 @@ internal static class ChatSocketServices
             return new ChatMetrics(provider.GetRequiredService<IMeterFactory>(), () => connections.Count, () => rooms.Count, connections.QueuedFrames);
         });
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<SendBacklog>();
         services.AddSingleton<UserConnectionCounts>();
         services.AddSingleton<ConnectionAcceptor>();
         services.AddSingleton<UpgradeBelowHttp>();
