@@ -34,6 +34,7 @@ public sealed class ChatMetricsTests
         Assert.That(values["chatsocket.connections.active"], Is.EqualTo(1));
         Assert.That(values["chatsocket.rooms.active"], Is.EqualTo(1));
         Assert.That(values["chatsocket.connections.queued_frames"], Is.GreaterThanOrEqualTo(0));
+        Assert.That(values["chatsocket.connections.queues_behind"], Is.EqualTo(0));
         Assert.That(server.GetRequiredService<ChatMetrics>().AcceptedTotal, Is.EqualTo(1));
     }
 }

@@ -20,12 +20,13 @@ internal sealed class ChatMetrics
 
     /// <summary>Creates the meter; the gauges read the live values through the delegates, so that the metrics depend
     /// on no feature (every feature counts into them).</summary>
-    public ChatMetrics(IMeterFactory meterFactory, Func<int> connections, Func<int> rooms, Func<long> queuedFrames)
+    public ChatMetrics(IMeterFactory meterFactory, Func<int> connections, Func<int> rooms, Func<long> queuedFrames, Func<int> queuesBehind)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableGauge("chatsocket.connections.active", connections, description: "Open WebSocket connections.");
         meter.CreateObservableGauge("chatsocket.rooms.active", rooms, description: "Rooms with at least one member.");
         meter.CreateObservableGauge("chatsocket.connections.queued_frames", queuedFrames, description: "Frames waiting in all send queues (sampled when collected).");
+        meter.CreateObservableGauge("chatsocket.connections.queues_behind", queuesBehind, description: "Send queues past their capacity because the server is behind (not the client); while any is, requests wait.");
         _accepted = meter.CreateCounter<long>("chatsocket.messages.accepted", description: "Chat messages accepted and broadcast.");
         _slowConsumers = meter.CreateCounter<long>("chatsocket.connections.slow_consumers", description: "Connections closed with 1013 because their send queue was full.");
         _rejected = meter.CreateCounter<long>("chatsocket.connections.rejected", description: "Upgrades refused (origin, connection limit).");

@@ -13,6 +13,7 @@ public sealed class MetricsEndpointTests
         "chatsocket_connections_active",
         "chatsocket_rooms_active",
         "chatsocket_connections_queued_frames",
+        "chatsocket_connections_queues_behind",
         "chatsocket_persistence_queue_depth",
         "kestrel_active_connections",
         "http_server_active_requests",

@@ -35,7 +35,8 @@ internal static class ChatSocketServices
         {
             var connections = provider.GetRequiredService<ConnectionRegistry>();
             var rooms = provider.GetRequiredService<RoomRegistry>();
-            return new ChatMetrics(provider.GetRequiredService<IMeterFactory>(), () => connections.Count, () => rooms.Count, connections.QueuedFrames);
+            var backlog = provider.GetRequiredService<SendBacklog>();
+            return new ChatMetrics(provider.GetRequiredService<IMeterFactory>(), () => connections.Count, () => rooms.Count, connections.QueuedFrames, () => backlog.QueuesBehind);
         });
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<SendBacklog>();
