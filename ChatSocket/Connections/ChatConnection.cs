@@ -25,7 +25,6 @@ internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
     private readonly ChatMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Outbox _outbox;
-    private readonly SendBacklog _backlog;
     private long _lastReceived = Environment.TickCount64;
     private long _lastPing;
     private volatile bool _slowConsumer;
@@ -44,7 +43,6 @@ internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
         _options = options;
         _metrics = metrics;
         _logger = logger;
-        _backlog = backlog;
         _outbox = new Outbox(options.SendQueueCapacity, options.MaxWriteBytes, backlog);
         Session = new ChatSession(this, options, identity);
     }
@@ -182,11 +180,13 @@ internal sealed class ChatConnection : IChatClient, IThreadPoolWorkItem
                     Volatile.Write(ref _lastReceived, Environment.TickCount64);
                     if (frame.Kind == WebSocketReadKind.Text && !IsClosing)
                     {
-                        if (_backlog.IsBehind)
+                        // The backlog is read through the outbox, which keeps it anyway: one reference less per idle
+                        // connection (issue 11).
+                        if (_outbox.Backlog is { IsBehind: true } backlog)
                         {
                             // The server is behind on its sends: the request waits (its sender's next frames wait in
                             // the socket) rather than adding to every member's queue.
-                            await _backlog.WaitAsync(aborted);
+                            await backlog.WaitAsync(aborted);
                         }
 
                         await HandleAsync(handler, frame.Payload, aborted);

@@ -45,6 +45,9 @@ internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backl
     private TaskCompletionSource? _stopped; // created by WhenStopped while a loop runs
     private Exception? _fault;
 
+    /// <summary>The server's send backlog this queue counts in, if any.</summary>
+    public SendBacklog? Backlog => backlog;
+
     /// <summary>Frames queued and not yet taken by the send loop.</summary>
     public int Count
     {
