@@ -22,7 +22,7 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
     private readonly ConcurrentDictionary<RedisSubscription, byte> _subscriptions = new();
     // One pending catch-up stands for any number of reconnects.
     private readonly Channel<bool> _reconnects = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private static readonly TimeSpan[] CatchUpDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+    private static readonly TimeSpan[] CatchUpDelays = [TimeSpan.Zero, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)];
     private readonly CancellationTokenSource _stopping = new();
     private ConnectionMultiplexer? _redis;
     private Task _catchUps = Task.CompletedTask;
@@ -107,25 +107,26 @@ internal sealed class RedisBackplane(IOptions<BackplaneOptions> options, Backpla
         {
             await foreach (var _ in _reconnects.Reader.ReadAllAsync(cancellationToken))
             {
-                try
+                // Four times, a little apart: the library may resubscribe after the ping, and a message published in
+                // between is in neither the first read nor the subscription (seen as a flaky test). Delivery drops
+                // what a room already has, so a repeated catch-up costs one read per room and no duplicate.
+                foreach (var delay in CatchUpDelays)
                 {
-                    await Redis.GetSubscriber().PingAsync().WaitAsync(_options.Timeout, cancellationToken);
-                    // Twice more a little later: the library may resubscribe after the ping, and a message published
-                    // in between is in neither the first read nor the subscription (seen as a flaky test). Delivery
-                    // drops what a room already has, so a repeated catch-up costs one read per room and no duplicate.
-                    foreach (var delay in CatchUpDelays)
+                    await Task.Delay(delay, cancellationToken);
+                    try
                     {
-                        await Task.Delay(delay, cancellationToken);
+                        await Redis.GetSubscriber().PingAsync().WaitAsync(_options.Timeout, cancellationToken);
                         foreach (var subscription in _subscriptions.Keys)
                         {
                             subscription.Room.CatchUp(await ReadRecentAsync(subscription.RoomId, cancellationToken));
                         }
                     }
-                }
-                catch (Exception ex) when (ex is RedisException or TimeoutException)
-                {
-                    // Down again: the next restore brings another catch-up.
-                    BackplaneLog.OperationFailed(logger, "catch-up after a reconnect", "*", ex.Message);
+                    catch (Exception ex) when (ex is RedisException or TimeoutException)
+                    {
+                        // Failed this time (down again, or a restarted Redis still loading its data, which refuses
+                        // reads): the next try is still due, and the next restore brings another catch-up.
+                        BackplaneLog.OperationFailed(logger, "catch-up after a reconnect", "*", ex.Message);
+                    }
                 }
             }
         }
