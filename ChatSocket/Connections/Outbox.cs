@@ -207,9 +207,10 @@ internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backl
     void IThreadPoolWorkItem.Execute() => Run();
 
     // Under the lock. Past the capacity, a client is slow while a write to it is in progress (mostly one waiting for
-    // its socket); a send loop started but not yet run is the server's delay. Not open yet: the capacity holds.
+    // its socket); otherwise the queue waits for a send loop that has not run yet (an open outbox with frames queued
+    // always has one started): the server's delay. Not open yet: the capacity holds.
     private bool IsFullLocked(int queued) =>
-        queued >= capacity && (queued >= (long)capacity * ServerBehindAllowance || _stream is null || !_running || _writing);
+        queued >= capacity && (queued >= (long)capacity * ServerBehindAllowance || _stream is null || _writing);
 
     // Under the lock: whether the caller must start the send loop (frames wait, the outbox is open, none runs).
     private bool TryStartLocked()
