@@ -209,13 +209,9 @@ public sealed class OutboxTests
     public void A_queue_past_its_capacity_behind_a_send_loop_that_has_not_run_is_the_servers_delay_not_a_slow_client()
     {
         const int capacity = 3;
-        var outbox = new Outbox(capacity, maxWriteBytes: 1024);
-        var stream = new RecordingStream();
-        outbox.Open(stream, NoAbort, CancellationToken.None);
 
-        // The loop is started but has not run (its wake-up is deferred, as under overload it waits for a thread): no
-        // write waits for the client, so the queue takes frames up to its allowance before it is full.
-        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        // No write waits for the client, so the queue takes frames up to its allowance before it is full.
+        var outbox = OpenWithFirstFrameWaitingForTheLoop(capacity, backlog: null, out var stream);
         var allowance = capacity * Outbox.ServerBehindAllowance;
         for (var i = 1; i < allowance; i++)
         {
@@ -233,11 +229,8 @@ public sealed class OutboxTests
     public void A_queue_past_its_capacity_counts_in_the_backlog_until_its_send_loop_takes_it()
     {
         var backlog = new SendBacklog();
-        var outbox = new Outbox(capacity: 2, maxWriteBytes: 1024, backlog);
-        var stream = new RecordingStream();
-        outbox.Open(stream, NoAbort, CancellationToken.None);
+        var outbox = OpenWithFirstFrameWaitingForTheLoop(capacity: 2, backlog, out var stream);
 
-        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
         Assert.That(outbox.TryEnqueue(new byte[] { 1 }), Is.EqualTo(EnqueueResult.Queued));
         Assert.That(backlog.IsBehind, Is.False, "at its capacity, not past it");
         Assert.That(outbox.TryEnqueue(new byte[] { 2 }), Is.EqualTo(EnqueueResult.Queued));
@@ -255,10 +248,7 @@ public sealed class OutboxTests
     public void A_queue_past_its_capacity_that_is_dropped_leaves_the_backlog()
     {
         var backlog = new SendBacklog();
-        var outbox = new Outbox(capacity: 1, maxWriteBytes: 1024, backlog);
-        var stream = new RecordingStream();
-        outbox.Open(stream, NoAbort, CancellationToken.None);
-        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        var outbox = OpenWithFirstFrameWaitingForTheLoop(capacity: 1, backlog, out var stream);
         Assert.That(outbox.TryEnqueue(new byte[] { 1 }), Is.EqualTo(EnqueueResult.Queued));
         Assert.That(backlog.IsBehind, Is.True);
 
@@ -319,6 +309,17 @@ public sealed class OutboxTests
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the condition did not hold within 10 s");
             await Task.Delay(5);
         }
+    }
+
+    // An open outbox whose frame 0 waits for a send loop that is started but has not run (its wake-up deferred, as
+    // under overload it waits for a thread); WakeInline runs it.
+    private static Outbox OpenWithFirstFrameWaitingForTheLoop(int capacity, SendBacklog? backlog, out RecordingStream stream)
+    {
+        var outbox = new Outbox(capacity, maxWriteBytes: 1024, backlog);
+        stream = new RecordingStream();
+        outbox.Open(stream, NoAbort, CancellationToken.None);
+        Assert.That(outbox.TryEnqueue(new byte[] { 0 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+        return outbox;
     }
 
     /// <summary>A write-only stream that records each write (to count how many writes a batch takes) and how many ran
