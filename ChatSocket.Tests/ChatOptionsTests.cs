@@ -11,6 +11,7 @@ public sealed class ChatOptionsTests
     [TestCase("Chat:MaxMessageBytes", "100", TestName = "A message size limit below 1 KiB stops the server from starting")]
     [TestCase("Chat:PresenceBatchMaxEvents", "1", TestName = "A presence batch of fewer than two events stops the server from starting")]
     [TestCase("Chat:PresenceBatchWindow", "00:01:00", TestName = "A presence batch window over 10 s stops the server from starting")]
+    [TestCase("Chat:PresenceDeliveriesPerSecond", "-1", TestName = "A negative presence budget stops the server from starting")]
     public void Invalid_options_are_refused_at_start(string key, string value) =>
         Assert.ThatAsync(
             async () => await ChatServer.StartAsync(new Dictionary<string, string?> { [key] = value }),
@@ -31,5 +32,6 @@ public sealed class ChatOptionsTests
         Assert.That(options.MessageBurst, Is.EqualTo(40));
         Assert.That(options.PresenceBatchWindow, Is.EqualTo(TimeSpan.FromMilliseconds(50)));
         Assert.That(options.PresenceBatchMaxEvents, Is.EqualTo(100));
+        Assert.That(options.PresenceDeliveriesPerSecond, Is.EqualTo(10_000));
     }
 }

@@ -84,6 +84,15 @@ internal sealed class ChatOptions
     public int PresenceBatchMaxEvents { get; set; } = 100;
 
     /// <summary>
+    /// Presence frames a room may cost its members per second during a burst, all members together (default 10,000).
+    /// Each presence frame goes to every member, so a big room widens its window (and its batch) with its size:
+    /// n members give a window of n / this, at least <see cref="PresenceBatchWindow"/> and at most 20 times it. A room
+    /// of up to 500 members keeps the window as it is; one of 2,000 waits 200 ms. Zero: windows do not grow.
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public int PresenceDeliveriesPerSecond { get; set; } = 10_000;
+
+    /// <summary>
     /// Origins (scheme://host[:port]) allowed to open a WebSocket from a browser, besides the server's own origin.
     /// Requests without an Origin header (non-browser clients) are always allowed; "*" allows every origin.
     /// Anything else gets 403 before the upgrade. Default: none.

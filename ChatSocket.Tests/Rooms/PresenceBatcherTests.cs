@@ -9,6 +9,9 @@ public sealed class PresenceBatcherTests
 {
     private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(50);
 
+    // The default: 500 members fill one 50 ms window's budget.
+    private const int Budget = 10_000;
+
     private ManualClock _clock = null!;
 
     [SetUp]
@@ -17,7 +20,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void The_first_event_in_a_quiet_room_goes_out_at_once()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
 
         Assert.That(batcher.Add(new PresenceEvent("bob", true, 2), joiner: null), Is.EqualTo(PresenceStep.SendNow));
         Assert.That(batcher.Pending, Is.Zero);
@@ -26,7 +29,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void Events_within_the_window_wait_and_go_out_as_one_batch_with_the_last_count()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
 
         batcher.Add(new PresenceEvent("bob", true, 2), joiner: null);
@@ -49,7 +52,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_batch_frame_and_a_joiners_tail_of_it_are_exact_json_whatever_the_names()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
         var quoted = new RecordingMember("say \"hi\"");
 
@@ -69,7 +72,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_batch_of_one_event_is_a_plain_presence_frame_with_that_events_count()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
 
         batcher.Add(new PresenceEvent("bob", true, 2), joiner: null);
@@ -82,7 +85,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_member_that_joined_during_the_batch_gets_only_what_followed_its_join()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
         var carol = new RecordingMember("carol");
         var dave = new RecordingMember("dave");
@@ -105,7 +108,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_member_that_left_and_joined_again_during_the_batch_gets_what_followed_its_second_join()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var carol = new RecordingMember("carol");
 
         batcher.Add(new PresenceEvent("bob", true, 2), joiner: null);
@@ -122,7 +125,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_member_that_joined_again_gets_only_what_followed_its_new_joined_frame()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
         var carol = new RecordingMember("carol");
 
@@ -141,7 +144,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_full_batch_asks_to_be_flushed_at_once()
     {
-        var batcher = new PresenceBatcher("r", Window, 3, _clock);
+        var batcher = new PresenceBatcher("r", Window, 3, Budget, _clock);
 
         batcher.Add(new PresenceEvent("a", true, 2), joiner: null);
         var steps = new[]
@@ -157,7 +160,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void Once_the_window_has_passed_without_events_the_next_one_goes_out_at_once_again()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
 
         batcher.Add(new PresenceEvent("a", true, 2), joiner: null);
@@ -172,7 +175,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_zero_window_never_batches()
     {
-        var batcher = new PresenceBatcher("r", TimeSpan.Zero, 100, _clock);
+        var batcher = new PresenceBatcher("r", TimeSpan.Zero, 100, Budget, _clock);
 
         var steps = Enumerable.Range(0, 5).Select(i => batcher.Add(new PresenceEvent($"u{i}", true, i + 2), joiner: null));
 
@@ -182,7 +185,7 @@ public sealed class PresenceBatcherTests
     [Test]
     public void A_cleared_batch_sends_nothing()
     {
-        var batcher = new PresenceBatcher("r", Window, 100, _clock);
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
         var alice = new RecordingMember("alice");
 
         batcher.Add(new PresenceEvent("a", true, 2), joiner: null);
@@ -192,6 +195,74 @@ public sealed class PresenceBatcherTests
 
         Assert.That(alice.Frames, Is.Empty);
         Assert.That(batcher.Pending, Is.Zero);
+    }
+
+    [Test]
+    public void A_room_within_the_budget_keeps_the_configured_window()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
+
+        batcher.Add(new PresenceEvent("a", true, 500), joiner: null);
+
+        Assert.That(batcher.Scale, Is.EqualTo(1));
+        Assert.That(batcher.UntilWindowEnds, Is.EqualTo(Window));
+    }
+
+    [Test]
+    public void A_big_rooms_window_grows_with_its_size_and_events_within_it_wait()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
+
+        var first = batcher.Add(new PresenceEvent("a", true, 2000), joiner: null);
+        var scale = batcher.Scale;
+        var window = batcher.UntilWindowEnds;
+        _clock.Advance(Window * 3);
+        var second = batcher.Add(new PresenceEvent("b", true, 2001), joiner: null);
+
+        Assert.That(first, Is.EqualTo(PresenceStep.SendNow));
+        Assert.That(scale, Is.EqualTo(4), "2,000 members at 10,000 frames/s: 200 ms");
+        Assert.That(window, Is.EqualTo(Window * 4));
+        Assert.That(second, Is.EqualTo(PresenceStep.BatchStarted), "150 ms later the 200 ms window is still open");
+    }
+
+    [Test]
+    public void A_big_rooms_batch_holds_as_many_times_more_events_and_all_reach_a_member_in_one_frame()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
+        var alice = new RecordingMember("alice");
+
+        batcher.Add(new PresenceEvent("first", true, 2000), joiner: null);
+        var steps = Enumerable.Range(0, 400).Select(i => batcher.Add(new PresenceEvent($"u{i}", true, 2001 + i), joiner: null)).ToList();
+        Flush(batcher, alice);
+
+        Assert.That(steps.Take(399), Has.None.EqualTo(PresenceStep.BatchFull), "a small room's batch would be full at 100");
+        Assert.That(steps[^1], Is.EqualTo(PresenceStep.BatchFull));
+        var frame = alice.Frames.Single();
+        Assert.That(PresenceFrames.Events(frame), Is.EqualTo(Enumerable.Range(0, 400).Select(i => $"u{i} join")));
+        Assert.That(frame.GetProperty("members").GetInt32(), Is.EqualTo(2400));
+        Assert.That(batcher.Scale, Is.EqualTo(5), "the next window is sized by the room after the batch (2,400 members)");
+    }
+
+    [Test]
+    public void A_huge_rooms_window_stops_growing_at_the_maximum_scale()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, Budget, _clock);
+
+        batcher.Add(new PresenceEvent("a", true, 1_000_000), joiner: null);
+
+        Assert.That(batcher.Scale, Is.EqualTo(PresenceBatcher.MaxScale));
+        Assert.That(batcher.UntilWindowEnds, Is.EqualTo(Window * PresenceBatcher.MaxScale));
+    }
+
+    [Test]
+    public void Without_a_budget_a_big_rooms_window_is_the_configured_one()
+    {
+        var batcher = new PresenceBatcher("r", Window, 100, deliveriesPerSecond: 0, _clock);
+
+        batcher.Add(new PresenceEvent("a", true, 1_000_000), joiner: null);
+
+        Assert.That(batcher.Scale, Is.EqualTo(1));
+        Assert.That(batcher.UntilWindowEnds, Is.EqualTo(Window));
     }
 
     private static void Flush(PresenceBatcher batcher, params IRoomMember[] members)

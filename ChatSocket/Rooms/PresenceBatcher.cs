@@ -11,20 +11,32 @@ namespace ChatSocket.Rooms;
 /// out as one frame when the window ends, when it is full, or before the room's next message (the room flushes it
 /// under its lock, so presence and messages keep one order).
 /// </summary>
+/// <para>A big room's window is wider (<see cref="ChatOptions.PresenceDeliveriesPerSecond"/>): each presence frame
+/// costs a room one frame per member, so a room of n members waits n / <c>deliveriesPerSecond</c> (at least
+/// <c>window</c>, at most <see cref="MaxScale"/> times it) and its batch holds as many times <c>maxEvents</c>. The size is
+/// the member count its events carry, taken when a window starts.</para>
 /// <para>Not thread-safe: the room calls it under its lock. It owns no timer either: the room arms its own when an
 /// event starts a batch (<see cref="PresenceStep.BatchStarted"/>), so that this class is tested without clocks.</para>
-internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEvents, TimeProvider time)
+internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEvents, int deliveriesPerSecond, TimeProvider time)
 {
+    /// <summary>Most times <c>window</c> (and <c>maxEvents</c>) a big room's window grows: 1 s and 2,000 events with the
+    /// defaults, so no event waits long and a frame stays under ~100 KB however big the room.</summary>
+    public const int MaxScale = 20;
+
     private readonly long _windowTicks = (long)(window.TotalSeconds * time.TimestampFrequency);
-    // A batch holds at most maxEvents events (a full one is flushed at once). Each is kept as it is (for a share of
-    // one, sent as a presence frame) and encoded once into _encoded, where _starts says where it begins: the frame
-    // of a joiner's share is then a copy of the encoded tail. Allocated by the first batch.
+    // Members one window's frame may reach within the budget; 0 when windows do not grow.
+    private readonly double _membersPerWindow = deliveriesPerSecond * window.TotalSeconds;
+    // A batch holds at most maxEvents x _scale events (a full one is flushed at once). Each is kept as it is (for a
+    // share of one, sent as a presence frame) and encoded once into _encoded, where _starts says where it begins: the
+    // frame of a joiner's share is then a copy of the encoded tail. Allocated by the first batch, grown with the scale.
     private const int RetainedEncodedBytes = 64 * 1024;
     private PresenceEvent[]? _pending;
     private int[]? _starts;
     private ArrayBufferWriter<byte>? _encoded;
     private int _count;
-    // Members whose own join is pending, and its index: they get only what follows it. At most maxEvents entries.
+    // The current window's scale (1 to MaxScale), from the room's size when it started.
+    private int _scale = 1;
+    // Members whose own join is pending, and its index: they get only what follows it. At most one per pending event.
     private readonly Dictionary<IRoomMember, int> _joinedAt = new(ReferenceEqualityComparer.Instance);
     // Until this timestamp a new event waits in a batch instead of going out alone (timestamps are positive: zero is
     // the past, and UntilWindowEnds cannot overflow).
@@ -32,6 +44,10 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
 
     /// <summary>Events waiting for <see cref="Flush"/>.</summary>
     public int Pending => _count;
+
+    /// <summary>How many times <c>window</c> and <c>maxEvents</c> the current window is (1 for a room within the
+    /// budget).</summary>
+    public int Scale => _scale;
 
     /// <summary>How long until the current window ends (zero when it has).</summary>
     public TimeSpan UntilWindowEnds
@@ -52,22 +68,27 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
         var now = time.GetTimestamp();
         if (_count == 0 && (_windowTicks == 0 || now >= _windowEnds))
         {
-            _windowEnds = now + _windowTicks;
+            StartWindow(now, presence.Members);
             return PresenceStep.SendNow;
         }
 
-        _pending ??= new PresenceEvent[maxEvents];
-        _starts ??= new int[maxEvents];
+        var capacity = maxEvents * _scale;
+        if (_pending is null || _pending.Length < capacity)
+        {
+            Array.Resize(ref _pending, capacity);
+            Array.Resize(ref _starts, capacity);
+        }
+
         _encoded ??= new ArrayBufferWriter<byte>(1024);
         if (joiner is not null)
         {
             _joinedAt[joiner] = _count;
         }
 
-        _starts[_count] = _encoded.WrittenCount;
+        _starts![_count] = _encoded.WrittenCount;
         ServerFrames.AppendPresenceBatchEvent(_encoded, presence);
         _pending[_count++] = presence;
-        return _count >= maxEvents ? PresenceStep.BatchFull : _count == 1 ? PresenceStep.BatchStarted : PresenceStep.Batched;
+        return _count >= capacity ? PresenceStep.BatchFull : _count == 1 ? PresenceStep.BatchStarted : PresenceStep.Batched;
     }
 
     /// <summary>A member joined again (it was sent a new <c>joined</c>, whose count has everything pending): from the
@@ -113,8 +134,9 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
             }
         }
 
+        var roomSize = _pending![_count - 1].Members;
         Clear();
-        _windowEnds = time.GetTimestamp() + _windowTicks;
+        StartWindow(time.GetTimestamp(), roomSize);
     }
 
     /// <summary>Drops the pending events: the room has no member left to tell.</summary>
@@ -136,6 +158,14 @@ internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEve
         {
             _encoded?.ResetWrittenCount();
         }
+    }
+
+    // A window starts (an event sent at once, or a batch flushed) in a room of this many members: until it ends, new
+    // events wait. Its length and its batch's size grow with the room (see the class's remarks).
+    private void StartWindow(long now, int members)
+    {
+        _scale = _membersPerWindow <= 0 ? 1 : (int)Math.Clamp(Math.Ceiling(members / _membersPerWindow), 1, MaxScale);
+        _windowEnds = now + (_windowTicks * _scale);
     }
 
     private byte[] Encode(int from)

@@ -14,7 +14,8 @@ internal sealed class RoomRegistry(RecentMessages recent, MessageHistory history
 {
     private readonly ConcurrentDictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly int _maxRooms = options.Value.MaxRooms;
-    private readonly PresenceBatching _presenceBatching = new(options.Value.PresenceBatchWindow, options.Value.PresenceBatchMaxEvents, TimeProvider.System);
+    private readonly PresenceBatching _presenceBatching = new(
+        options.Value.PresenceBatchWindow, options.Value.PresenceBatchMaxEvents, options.Value.PresenceDeliveriesPerSecond, TimeProvider.System);
     private int _count;
 
     /// <summary>Rooms with at least one member.</summary>
