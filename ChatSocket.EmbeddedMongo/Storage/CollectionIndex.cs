@@ -129,7 +129,8 @@ internal sealed class CollectionIndex
         {
             var key = new BsonValue[prefix + 1];
             prefixValues.CopyTo(key, 0);
-            key[prefix] = term;
+            // Words repeat across messages: a shared value keeps one string per word on the heap, not one per entry.
+            key[prefix] = _strings.Get(term);
             keys.Add(key);
         }
 

@@ -4,9 +4,9 @@ using MongoDB.Bson;
 namespace ChatSocket.EmbeddedMongo.Storage;
 
 /// <summary>
-/// Shares the <see cref="BsonString"/> of repeated index key values (room ids, senders): a million stored messages
-/// then hold a few thousand key strings instead of millions, which keeps the heap the GC must trace small. Bounded:
-/// once <see cref="Capacity"/> distinct values are pooled, new ones are simply not pooled.
+/// Shares the <see cref="BsonString"/> of repeated index key values (room ids, senders, a text index's words): a
+/// million stored messages then hold a few thousand key strings instead of millions, which keeps the heap the GC must
+/// trace small. Bounded: once <see cref="Capacity"/> distinct values are pooled, new ones are simply not pooled.
 /// </summary>
 internal sealed class StringValuePool
 {
@@ -36,10 +36,26 @@ internal sealed class StringValuePool
             return pooled;
         }
 
-        var value = new BsonString(new string(chars[..length]));
+        return Add(new string(chars[..length]));
+    }
+
+    /// <summary>The value of <paramref name="text"/>, shared with every earlier key of the same text.</summary>
+    public BsonString Get(string text)
+    {
+        if (text.Length > MaxPooledLength)
+        {
+            return new BsonString(text);
+        }
+
+        return _values.TryGetValue(text, out var pooled) ? pooled : Add(text);
+    }
+
+    private BsonString Add(string text)
+    {
+        var value = new BsonString(text);
         if (_values.Count < Capacity)
         {
-            _values[value.Value] = value;
+            _values[text] = value;
         }
 
         return value;
