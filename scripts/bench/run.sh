@@ -136,7 +136,10 @@ workload_args() {
   case $1 in
     fanout)   echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 800" ;;     # 800k deliveries/s
     fanout400) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 400" ;;    # 400k deliveries/s
+    # Below both servers' saturation on a slow machine (where the generator is at its core's limit against uWS at 400k).
+    fanout100) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 100" ;;    # 100k deliveries/s
     rooms10)  echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" ;;    # 400k deliveries/s
+    rooms10half) echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 2000" ;;  # 200k deliveries/s
     rooms200) echo "--rooms 200 --clients-per-room 25 --senders-per-room 2 --rate 8000" ;;     # 200k deliveries/s
     overload) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 2200" ;;   # 2.2M deliveries/s
     maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 10" ;;

@@ -13,7 +13,9 @@ import sys
 WORKLOADS = {
     "fanout400": "1 room x 1,000 clients, 10 senders, 400 msgs/s offered = 400k deliveries/s",
     "fanout": "1 room x 1,000 clients, 10 senders, 800 msgs/s offered = 800k deliveries/s",
+    "fanout100": "1 room x 1,000 clients, 10 senders, 100 msgs/s offered = 100k deliveries/s",
     "rooms10": "10 rooms x 100 clients, 10 senders each, 4,000 msgs/s offered = 400k deliveries/s",
+    "rooms10half": "10 rooms x 100 clients, 10 senders each, 2,000 msgs/s offered = 200k deliveries/s",
     "rooms200": "200 rooms x 25 clients, 2 senders each, 8,000 msgs/s offered = 200k deliveries/s",
     "coldstart": "Cold start: 1 room x 1,000 at 400k deliveries/s from the server's first second (no warm-up)",
 }
@@ -23,7 +25,7 @@ ORDER = ["chatsocket", "chatsocket-persist", "uws", "bun", "node-ws", "gorilla"]
 def load(directory):
     runs = {}
     for path in glob.glob(os.path.join(directory, "*.json")):
-        match = re.match(r"(.+?)-(fanout400|fanout|rooms10|rooms200|coldstart|idle|joinstorm|maxrate)(?:-r(\d+))?\.json$", os.path.basename(path))
+        match = re.match(r"(.+?)-(fanout400|fanout100|fanout|rooms10half|rooms10|rooms200|coldstart|idle|joinstorm|maxrate)(?:-r(\d+))?\.json$", os.path.basename(path))
         if not match:
             continue
         with open(path) as f:
