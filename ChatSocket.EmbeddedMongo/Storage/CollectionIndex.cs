@@ -112,7 +112,7 @@ internal sealed class CollectionIndex
     private List<BsonValue[]> TextKeys(byte[] document)
     {
         var prefix = Definition.TextPrefixCount;
-        var terms = TextDocument.Read(document, Definition).Terms;
+        var terms = TextDocument.Read(document, Definition).IndexTerms(_strings);
         var keys = new List<BsonValue[]>(terms.Count);
         if (terms.Count == 0)
         {
@@ -130,7 +130,7 @@ internal sealed class CollectionIndex
             var key = new BsonValue[prefix + 1];
             prefixValues.CopyTo(key, 0);
             // Words repeat across messages: a shared value keeps one string per word on the heap, not one per entry.
-            key[prefix] = _strings.Get(term);
+            key[prefix] = term;
             keys.Add(key);
         }
 

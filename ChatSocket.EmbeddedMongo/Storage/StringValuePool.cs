@@ -31,12 +31,7 @@ internal sealed class StringValuePool
 
         Span<char> chars = stackalloc char[MaxPooledLength];
         var length = Encoding.UTF8.GetChars(utf8, chars);
-        if (_lookup.TryGetValue(chars[..length], out var pooled))
-        {
-            return pooled;
-        }
-
-        return Add(new string(chars[..length]));
+        return Get((ReadOnlySpan<char>)chars[..length]);
     }
 
     /// <summary>The value of <paramref name="text"/>, shared with every earlier key of the same text.</summary>
@@ -48,6 +43,17 @@ internal sealed class StringValuePool
         }
 
         return _values.TryGetValue(text, out var pooled) ? pooled : Add(text);
+    }
+
+    /// <summary>The value of <paramref name="text"/>; a string is made only for text not pooled yet.</summary>
+    public BsonString Get(ReadOnlySpan<char> text)
+    {
+        if (text.Length <= MaxPooledLength && _lookup.TryGetValue(text, out var pooled))
+        {
+            return pooled;
+        }
+
+        return text.Length > MaxPooledLength ? new BsonString(text.ToString()) : Add(text.ToString());
     }
 
     private BsonString Add(string text)

@@ -29,6 +29,21 @@ internal sealed class TextDocument
         }
     }
 
+    /// <summary>
+    /// The same terms as <see cref="Terms"/>, each as <paramref name="pool"/>'s shared value, in the order first seen:
+    /// a word already pooled costs no string (the index's path, run for every stored message).
+    /// </summary>
+    public List<BsonString> IndexTerms(StringValuePool pool)
+    {
+        var collected = new IndexTermCollector(pool);
+        foreach (var (text, _) in _strings)
+        {
+            TextTokenizer.ForEachFoldedWord(text, collected, static (word, collector) => collector.Add(word));
+        }
+
+        return collected.Terms;
+    }
+
     public static TextDocument Read(byte[] document, IndexDefinition definition)
     {
         var weights = definition.TextWeights!;

@@ -1,5 +1,5 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text;
 
 namespace ChatSocket.EmbeddedMongo.Text;
 
@@ -36,20 +36,9 @@ internal static class TextTokenizer
         var folded = text;
         if (!diacriticSensitive)
         {
-            var builder = new StringBuilder(text.Length);
-            foreach (var c in text)
-            {
-                if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-                {
-                    // A combining mark of a decomposed letter.
-                    continue;
-                }
-
-                var offset = c - FirstFolded;
-                builder.Append(offset >= 0 && offset < LatinBases.Length ? LatinBases[offset] : c);
-            }
-
-            folded = builder.ToString();
+            var buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 1));
+            folded = new string(buffer, 0, FoldDiacritics(text, buffer));
+            ArrayPool<char>.Shared.Return(buffer);
         }
 
         return caseSensitive ? folded : folded.ToLowerInvariant();
@@ -58,8 +47,35 @@ internal static class TextTokenizer
     /// <summary>The folded words of <paramref name="text"/>, in order, repeats included.</summary>
     public static List<string> Words(string text, bool caseSensitive = false, bool diacriticSensitive = false)
     {
-        var folded = Fold(text, caseSensitive, diacriticSensitive);
         var words = new List<string>();
+        ForEachWord(Fold(text, caseSensitive, diacriticSensitive), words, static (word, list) => list.Add(word.ToString()));
+        return words;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onWord"/> with each word of <paramref name="text"/>, in order, repeats included, folded
+    /// as <see cref="Words"/> folds them by default (case and diacritics ignored), without a string per word: the
+    /// index's path, where most words are already pooled.
+    /// </summary>
+    public static void ForEachFoldedWord<TState>(string text, TState state, ReadOnlySpanAction<char, TState> onWord)
+    {
+        var buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length * 2, 1));
+        try
+        {
+            var length = FoldDiacritics(text, buffer);
+            var lower = buffer.AsSpan(text.Length, length);
+            // Invariant lower-casing maps each UTF-16 unit to one: the length stays.
+            var written = buffer.AsSpan(0, length).ToLowerInvariant(lower);
+            ForEachWord(lower[..written], state, onWord);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(buffer);
+        }
+    }
+
+    private static void ForEachWord<TState>(ReadOnlySpan<char> folded, TState state, ReadOnlySpanAction<char, TState> onWord)
+    {
         var start = -1;
         for (var i = 0; i <= folded.Length; i++)
         {
@@ -70,12 +86,30 @@ internal static class TextTokenizer
             }
             else if (!inWord && start >= 0)
             {
-                words.Add(folded[start..i]);
+                onWord(folded[start..i], state);
                 start = -1;
             }
         }
+    }
 
-        return words;
+    // Writes text without its combining marks and with precomposed Latin letters as their base letters; returns the
+    // length written (at most text's).
+    private static int FoldDiacritics(ReadOnlySpan<char> text, Span<char> destination)
+    {
+        var length = 0;
+        foreach (var c in text)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                // A combining mark of a decomposed letter.
+                continue;
+            }
+
+            var offset = c - FirstFolded;
+            destination[length++] = offset >= 0 && offset < LatinBases.Length ? LatinBases[offset] : c;
+        }
+
+        return length;
     }
 
     public static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || char.IsSurrogate(c)
