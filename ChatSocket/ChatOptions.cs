@@ -79,7 +79,8 @@ internal sealed class ChatOptions
     public TimeSpan PresenceBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Most presence events in one <c>presence_batch</c> (default 100): a full batch goes out at once, so a
-    /// frame stays small and the events wait no longer in a big storm.</summary>
+    /// frame stays small and the events wait no longer in a big storm. A big room's batch holds as many times more as
+    /// its window is longer (<see cref="PresenceDeliveriesPerSecond"/>).</summary>
     [Range(2, 10_000)]
     public int PresenceBatchMaxEvents { get; set; } = 100;
 

@@ -20,7 +20,7 @@ namespace ChatSocket.Rooms;
 internal sealed class PresenceBatcher(string roomId, TimeSpan window, int maxEvents, int deliveriesPerSecond, TimeProvider time)
 {
     /// <summary>Most times <c>window</c> (and <c>maxEvents</c>) a big room's window grows: 1 s and 2,000 events with the
-    /// defaults, so no event waits long and a frame stays under ~100 KB however big the room.</summary>
+    /// defaults, so however big the room no event waits longer than that and a frame holds no more.</summary>
     public const int MaxScale = 20;
 
     private readonly long _windowTicks = (long)(window.TotalSeconds * time.TimestampFrequency);
