@@ -34,18 +34,8 @@ internal sealed class StringValuePool
         return Get((ReadOnlySpan<char>)chars[..length]);
     }
 
-    /// <summary>The value of <paramref name="text"/>, shared with every earlier key of the same text.</summary>
-    public BsonString Get(string text)
-    {
-        if (text.Length > MaxPooledLength)
-        {
-            return new BsonString(text);
-        }
-
-        return _values.TryGetValue(text, out var pooled) ? pooled : Add(text);
-    }
-
-    /// <summary>The value of <paramref name="text"/>; a string is made only for text not pooled yet.</summary>
+    /// <summary>The value of <paramref name="text"/>, shared with every earlier key of the same text; a string is made
+    /// only for text not pooled yet.</summary>
     public BsonString Get(ReadOnlySpan<char> text)
     {
         if (text.Length <= MaxPooledLength && _lookup.TryGetValue(text, out var pooled))

@@ -14,24 +14,10 @@ internal sealed class TextDocument
         _strings = strings;
     }
 
-    /// <summary>Distinct folded words of all text fields: the document's index terms.</summary>
-    public HashSet<string> Terms
-    {
-        get
-        {
-            var terms = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (text, _) in _strings)
-            {
-                terms.UnionWith(TextTokenizer.Words(text));
-            }
-
-            return terms;
-        }
-    }
-
     /// <summary>
-    /// The same terms as <see cref="Terms"/>, each as <paramref name="pool"/>'s shared value, in the order first seen:
-    /// a word already pooled costs no string (the index's path, run for every stored message).
+    /// The document's index terms: the distinct folded words of all its text fields (as
+    /// <see cref="TextTokenizer.Words"/> folds them), each as <paramref name="pool"/>'s shared value, in the order
+    /// first seen. A word already pooled costs no string (this runs for every stored message).
     /// </summary>
     public List<BsonString> IndexTerms(StringValuePool pool)
     {
