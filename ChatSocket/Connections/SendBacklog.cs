@@ -21,7 +21,7 @@ internal sealed class SendBacklog
     private int _queuesBehind;
 
     /// <summary>Whether some send queue is past its capacity.</summary>
-    public bool IsBehind => Volatile.Read(ref _queuesBehind) > 0;
+    public bool IsBehind => QueuesBehind > 0;
 
     /// <summary>Send queues past their capacity now.</summary>
     public int QueuesBehind => Volatile.Read(ref _queuesBehind);
