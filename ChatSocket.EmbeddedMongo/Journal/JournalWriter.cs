@@ -185,6 +185,9 @@ internal sealed class JournalWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>How many writes that changed nothing have waited for the records before them to settle (diagnostics).</summary>
+    public long SettleWaits { get; private set; }
+
     /// <summary>Rollbacks so far: a command that read state compares it before and after <see cref="WaitSettledAsync"/>.</summary>
     public long Rollbacks
     {
@@ -207,6 +210,7 @@ internal sealed class JournalWriter : IAsyncDisposable
         lock (_sync)
         {
             target = _appended;
+            SettleWaits++;
         }
 
         await WaitResolvedAsync(target, cancellationToken);

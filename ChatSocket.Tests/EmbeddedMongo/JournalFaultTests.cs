@@ -189,7 +189,8 @@ public sealed class JournalFaultTests
         var original = Messages(client).InsertOneAsync(new BsonDocument { { "_id", 1 }, { "content", "a" } });
         await WaitUntilAsync(() => _journal.FlushesStarted >= 2, "the original's fsync");
         var resend = Messages(client).InsertOneAsync(new BsonDocument { { "_id", 1 }, { "content", "a" } });
-        await Task.WhenAny(resend, Task.Delay(TimeSpan.FromMilliseconds(300)));
+        // The resend has met the original's document and waits for its record (a busy machine may take a while).
+        await WaitUntilAsync(() => server.Storage.Journal!.SettleWaits >= 1 || resend.IsCompleted, "the resend's wait");
         server.Faults.FailNextJournalFlushes(1);
         _journal.HoldFlushes = null;
         hold.Set();
