@@ -117,6 +117,17 @@ internal static class QueryExecutor
 
     public static IEnumerable<StoredDocument> Scan(QueryPlan plan)
     {
+        // A text index's plans are one term under equal prefix values each: a posting list, not a tree range.
+        if (plan.Index.Postings is { } postings)
+        {
+            return postings.Documents([.. plan.EqualValues]);
+        }
+
+        return ScanTree(plan);
+    }
+
+    private static IEnumerable<StoredDocument> ScanTree(QueryPlan plan)
+    {
         var tree = plan.Index.Tree;
         var forward = !plan.Reverse;
         var position = forward ? tree.SeekFirst(plan.IsBefore) : tree.SeekLast(plan.IsAfter);

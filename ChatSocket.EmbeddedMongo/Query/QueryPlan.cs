@@ -35,6 +35,9 @@ internal sealed class QueryPlan
 
     public bool Reverse { get; }
 
+    /// <summary>The equal values of the leading index fields (for a text index: its prefix values, then the term).</summary>
+    public IReadOnlyList<BsonValue> EqualValues => _equals;
+
     public int BoundFields => _equals.Length + (_range is null ? 0 : 1);
 
     /// <summary>True for entries that come, in index order, before the scanned interval.</summary>

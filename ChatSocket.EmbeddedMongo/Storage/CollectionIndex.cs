@@ -13,6 +13,7 @@ internal sealed class CollectionIndex
 
     private readonly Func<IndexEntry, IndexEntry, bool> _conflicts;
     private readonly StringValuePool _strings = new();
+    private readonly IndexTermCollector _terms;
 
     public CollectionIndex(IndexDefinition definition, string ns)
     {
@@ -20,6 +21,8 @@ internal sealed class CollectionIndex
         _namespace = ns;
         Comparer = new IndexEntryComparer(definition.Directions);
         Tree = new OrderedTree<IndexEntry>(Comparer);
+        Postings = definition.IsText ? new TextPostings(definition.TextPrefixCount) : null;
+        _terms = new IndexTermCollector(_strings);
         _conflicts = (existing, added) => existing.Document.RecordId != added.Document.RecordId && Comparer.CompareKeys(existing.Key, added.Key) == 0;
     }
 
@@ -27,7 +30,11 @@ internal sealed class CollectionIndex
 
     public IndexEntryComparer Comparer { get; }
 
+    /// <summary>The entries of an index that is not a text index (a text index's tree stays empty).</summary>
     public OrderedTree<IndexEntry> Tree { get; }
+
+    /// <summary>A text index's entries; null for any other index.</summary>
+    public TextPostings? Postings { get; }
 
     /// <summary>True once some document had an array in an indexed field (then one document has several entries).</summary>
     public bool IsMultikey { get; private set; }
@@ -112,7 +119,8 @@ internal sealed class CollectionIndex
     private List<BsonValue[]> TextKeys(byte[] document)
     {
         var prefix = Definition.TextPrefixCount;
-        var terms = TextDocument.Read(document, Definition).IndexTerms(_strings);
+        TextDocument.CollectIndexTerms(document, Definition, _terms);
+        var terms = _terms.Terms;
         var keys = new List<BsonValue[]>(terms.Count);
         if (terms.Count == 0)
         {
@@ -195,6 +203,16 @@ internal sealed class CollectionIndex
 
         foreach (var key in keys)
         {
+            if (Postings is not null)
+            {
+                if (Postings.HeldByAnother(key, document))
+                {
+                    throw Duplicate(key);
+                }
+
+                continue;
+            }
+
             var position = Tree.SeekFirst(new KeyProbe(Comparer, key));
             while (position.IsValid && Comparer.CompareKeys(position.Item.Key, key) == 0)
             {
@@ -215,6 +233,13 @@ internal sealed class CollectionIndex
     {
         if (!Definition.Unique)
         {
+            Add(keys, document);
+            return;
+        }
+
+        if (Postings is not null)
+        {
+            CheckUnique(keys, document);
             Add(keys, document);
             return;
         }
@@ -245,6 +270,11 @@ internal sealed class CollectionIndex
     public void Add(List<BsonValue[]> keys, StoredDocument document)
     {
         MarkMultikey(keys);
+        if (Postings is not null)
+        {
+            Postings.Add(keys, document);
+            return;
+        }
 
         foreach (var key in keys)
         {
@@ -254,6 +284,12 @@ internal sealed class CollectionIndex
 
     public void Remove(List<BsonValue[]> keys, StoredDocument document)
     {
+        if (Postings is not null)
+        {
+            Postings.Remove(keys, document);
+            return;
+        }
+
         foreach (var key in keys)
         {
             Tree.Remove(new IndexEntry(key, document));

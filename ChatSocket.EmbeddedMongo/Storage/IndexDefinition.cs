@@ -31,6 +31,9 @@ internal sealed class IndexDefinition
         {
             // A text index is keyed by (prefix..., term): _ftsx is not a key of its own here.
             TextWeights = weights.AsBsonDocument.ToDictionary(w => w.Name, w => w.Value.ToDouble(), StringComparer.Ordinal);
+            TopLevelTextFields = TextWeights.Keys.Any(f => f.Contains('.') || f.Contains('$'))
+                ? null
+                : [.. TextWeights.Keys.Select(f => Encoding.UTF8.GetBytes(f))];
             Fields = new string[Key.ElementCount - 1];
             FieldSegments = new string[Fields.Length][];
             FieldUtf8 = new byte[Fields.Length][];
@@ -104,6 +107,12 @@ internal sealed class IndexDefinition
     public IReadOnlyDictionary<string, double>? TextWeights { get; }
 
     public bool IsText => TextWeights is not null;
+
+    /// <summary>
+    /// UTF-8 names of a text index's fields when all are top-level names (read straight from the bytes when a
+    /// message is indexed); null for a text index with a dotted path or a wildcard, and for any other index.
+    /// </summary>
+    public byte[][]? TopLevelTextFields { get; }
 
     /// <summary>How many equality fields come before the term in a text index.</summary>
     public int TextPrefixCount => Fields.Length - 1;

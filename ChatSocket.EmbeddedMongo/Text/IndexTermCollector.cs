@@ -3,7 +3,7 @@ using MongoDB.Bson;
 
 namespace ChatSocket.EmbeddedMongo.Text;
 
-/// <summary>A document's distinct index terms, each once, as the index's pooled values (<see cref="TextDocument.IndexTerms"/>).</summary>
+/// <summary>A document's distinct index terms, each once, as the index's pooled values (<see cref="TextDocument.CollectIndexTerms"/>).</summary>
 internal sealed class IndexTermCollector
 {
     private readonly StringValuePool _pool;
@@ -18,6 +18,13 @@ internal sealed class IndexTermCollector
 
     /// <summary>The distinct terms, in the order first seen.</summary>
     public List<BsonString> Terms { get; } = [];
+
+    /// <summary>Empties the collector for the next document (it is reused: one per index, under the collection lock).</summary>
+    public void Clear()
+    {
+        _seen.Clear();
+        Terms.Clear();
+    }
 
     /// <summary>Takes one word (repeats are dropped).</summary>
     public void Add(ReadOnlySpan<char> word)

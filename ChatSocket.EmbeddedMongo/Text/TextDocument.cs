@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using ChatSocket.EmbeddedMongo.Bson;
 using ChatSocket.EmbeddedMongo.Storage;
 using MongoDB.Bson;
@@ -15,19 +17,62 @@ internal sealed class TextDocument
     }
 
     /// <summary>
-    /// The document's index terms: the distinct folded words of all its text fields (as
-    /// <see cref="TextTokenizer.Words"/> folds them), each as <paramref name="pool"/>'s shared value, in the order
-    /// first seen. A word already pooled costs no string (this runs for every stored message).
+    /// Collects a stored document's index terms into <paramref name="collector"/> (cleared first): the distinct folded
+    /// words of its text fields' strings (as <see cref="TextTokenizer.Words"/> folds them), each as the index's pooled
+    /// value. Top-level string fields are folded straight from the document's UTF-8 bytes, with no parsed document or
+    /// string per field: this runs for every stored message. A word already pooled costs no string.
     /// </summary>
-    public List<BsonString> IndexTerms(StringValuePool pool)
+    public static void CollectIndexTerms(byte[] document, IndexDefinition definition, IndexTermCollector collector)
     {
-        var collected = new IndexTermCollector(pool);
-        foreach (var (text, _) in _strings)
+        collector.Clear();
+        if (definition.TopLevelTextFields is { } fields && TryCollectTopLevel(document, fields, collector))
         {
-            TextTokenizer.ForEachFoldedWord(text, collected, static (word, collector) => collector.Add(word));
+            return;
         }
 
-        return collected.Terms;
+        collector.Clear();
+        foreach (var (text, _) in Read(document, definition)._strings)
+        {
+            TextTokenizer.ForEachFoldedWord(text, collector, static (word, c) => c.Add(word));
+        }
+    }
+
+    // False when a field holds an array (whose strings the general reader collects); then nothing collected counts.
+    private static bool TryCollectTopLevel(byte[] document, byte[][] fields, IndexTermCollector collector)
+    {
+        foreach (var field in fields)
+        {
+            if (!RawBson.TryFind(document, field, out var type, out var offset, out var size))
+            {
+                continue;
+            }
+
+            if (type == 0x04)
+            {
+                return false;
+            }
+
+            if (type != 0x02)
+            {
+                // As Read: only strings (and arrays of them) hold words.
+                continue;
+            }
+
+            // The same decoding as RawBson's (invalid bytes become U+FFFD), so search and index see the same text.
+            var utf8 = document.AsSpan(offset + 4, size - 5);
+            var buffer = ArrayPool<char>.Shared.Rent(Math.Max(Encoding.UTF8.GetMaxCharCount(utf8.Length), 1));
+            try
+            {
+                var length = Encoding.UTF8.GetChars(utf8, buffer);
+                TextTokenizer.ForEachFoldedWord(buffer.AsSpan(0, length), collector, static (word, c) => c.Add(word));
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+
+        return true;
     }
 
     public static TextDocument Read(byte[] document, IndexDefinition definition)
