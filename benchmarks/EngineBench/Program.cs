@@ -1,6 +1,6 @@
 using EngineBench;
 
-// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|all]
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|text-alloc|all]
 var mode = args.Length > 0 ? args[0] : "all";
 if (mode is "insert" or "all")
 {
@@ -11,6 +11,11 @@ if (mode is "probe")
 {
     await EngineInsertProbe.RunAsync();
     PhaseProbe.Run();
+}
+
+if (mode is "text-alloc")
+{
+    TextAllocationProbe.Run();
 }
 
 if (mode is "memory")

@@ -16,6 +16,7 @@ internal static class SearchBenchmark
     private const int Messages = 1_000_000;
     private const int Rooms = 1000;
     private const int BatchSize = 1000;
+    private static readonly int Runs = int.TryParse(Environment.GetEnvironmentVariable("RUNS"), out var runs) ? runs : 3;
     private static readonly DateTime End = new(2026, 11, 25, 0, 0, 0, DateTimeKind.Utc);
     private static readonly TimeSpan Span = TimeSpan.FromDays(30);
 
@@ -58,7 +59,7 @@ internal static class SearchBenchmark
             ("server stats: count, last 24 h", 100, () => MessageStats.CountPipeline(dayStart, End)),
         ];
 
-        for (var run = 1; run <= 3; run++)
+        for (var run = 1; run <= Runs; run++)
         {
             foreach (var (label, count, pipeline) in cases)
             {
@@ -85,7 +86,7 @@ internal static class SearchBenchmark
         const int batches = 300;
         var words = new Vocabulary(42);
         var prepared = Enumerable.Range(0, batches).Select(b => Batch(b, words)).ToList();
-        for (var run = 1; run <= 3; run++)
+        for (var run = 1; run <= Runs; run++)
         {
             foreach (var (text, stats) in new[] { (false, false), (true, false), (true, true) })
             {
@@ -95,6 +96,9 @@ internal static class SearchBenchmark
                 await CreateIndexesAsync(collection, text, stats);
                 await collection.InsertManyAsync(prepared[0], new InsertManyOptions { IsOrdered = false });
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var paused = GC.GetTotalPauseDuration();
+                var allocated = GC.GetTotalAllocatedBytes();
+                var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var stopwatch = Stopwatch.StartNew();
                 for (var b = 1; b < batches; b++)
                 {
@@ -105,7 +109,10 @@ internal static class SearchBenchmark
                 var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
                 var documents = (batches - 1) * BatchSize;
                 var indexes = text ? (stats ? "chat + text + stats (6)" : "chat + text (4)") : "chat only (3)";
-                Console.WriteLine($"insert run={run} indexes={indexes,-24}: {documents / stopwatch.Elapsed.TotalSeconds,9:N0} docs/s wall, {documents / cpuSeconds,9:N0} docs per CPU-second");
+                var gcs = $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}";
+                var last = GC.GetGCMemoryInfo(GCKind.Any);
+                Console.WriteLine($"  last GC: gen{last.Generation} compacted={last.Compacted} concurrent={last.Concurrent} promoted {last.PromotedBytes / 1048576.0:N1} MB, heap {last.HeapSizeBytes / 1048576.0:N0} MB, pause {last.PauseDurations[0].TotalMilliseconds:N1} ms, gen sizes {string.Join('/', last.GenerationInfo.ToArray().Select(g => (g.SizeAfterBytes / 1048576.0).ToString("N0")))} MB");
+                Console.WriteLine($"insert run={run} indexes={indexes,-24}: {documents / stopwatch.Elapsed.TotalSeconds,9:N0} docs/s wall, {documents / cpuSeconds,9:N0} docs per CPU-second, {gcs}, paused {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:N0} ms, {(GC.GetTotalAllocatedBytes() - allocated) / documents:N0} B allocated a document");
             }
         }
     }
@@ -161,7 +168,7 @@ internal static class SearchBenchmark
     }
 
     /// <summary>3,000 made-up words used with a Zipf-like frequency (rank r about 1/(r+1)), 5-14 words a message.</summary>
-    private sealed class Vocabulary
+    internal sealed class Vocabulary
     {
         private static readonly string[] Syllables = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "shi", "den", "par", "qu", "zel", "bri", "om", "fa", "gu"];
         private readonly string[] _words;
