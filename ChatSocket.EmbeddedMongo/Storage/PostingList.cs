@@ -3,17 +3,20 @@ namespace ChatSocket.EmbeddedMongo.Storage;
 /// <summary>
 /// The documents holding one word of a text index (under one prefix value), in record-id order. A struct kept in its
 /// dictionary's slot. Most words of a room occur once, so one document is held inline with no array; more go in an
-/// array that doubles, and an insert (record ids grow) is an append.
+/// array that doubles, and an insert (record ids grow) is an append. A removal shifts the shorter side of the list,
+/// so deleting a room's oldest (or newest) messages costs no copying of the rest.
 /// </summary>
 internal struct PostingList
 {
-    // A StoredDocument while Count is 1, else the array of Count documents (null when empty).
+    // A StoredDocument while Count is 1 and no array was needed, else the array holding the documents at
+    // [_start, _start + Count) (null when empty).
     private object? _items;
+    private int _start;
 
     public int Count { get; private set; }
 
     public readonly StoredDocument this[int index] =>
-        _items is StoredDocument single ? single : ((StoredDocument[])_items!)[index];
+        _items is StoredDocument single ? single : ((StoredDocument[])_items!)[_start + index];
 
     /// <summary>Adds the document in record-id order; false when it is already there.</summary>
     public bool Add(StoredDocument document)
@@ -38,20 +41,9 @@ internal struct PostingList
             at = ~at;
         }
 
-        var array = _items as StoredDocument[];
-        if (array is null)
-        {
-            array = new StoredDocument[4];
-            array[0] = (StoredDocument)_items;
-        }
-        else if (Count == array.Length)
-        {
-            Array.Resize(ref array, Count * 2);
-        }
-
-        Array.Copy(array, at, array, at + 1, Count - at);
-        array[at] = document;
-        _items = array;
+        var array = RoomForOneMore();
+        Array.Copy(array, _start + at, array, _start + at + 1, Count - at);
+        array[_start + at] = document;
         Count++;
         return true;
     }
@@ -65,22 +57,63 @@ internal struct PostingList
             return false;
         }
 
-        Count--;
         if (_items is StoredDocument)
         {
             _items = null;
+            Count = 0;
             return true;
         }
 
         var array = (StoredDocument[])_items!;
-        Array.Copy(array, at + 1, array, at, Count - at);
-        array[Count] = null!;
+        if (at < Count / 2)
+        {
+            Array.Copy(array, _start, array, _start + 1, at);
+            array[_start++] = null!;
+        }
+        else
+        {
+            Array.Copy(array, _start + at + 1, array, _start + at, Count - at - 1);
+            array[_start + Count - 1] = null!;
+        }
+
+        Count--;
         if (Count == 0)
         {
             _items = null;
+            _start = 0;
         }
 
         return true;
+    }
+
+    // The array, with a free slot after the last document: moved to the front or doubled when full.
+    private StoredDocument[] RoomForOneMore()
+    {
+        if (_items is StoredDocument single)
+        {
+            var fresh = new StoredDocument[4];
+            fresh[0] = single;
+            _items = fresh;
+            _start = 0;
+            return fresh;
+        }
+
+        var array = (StoredDocument[])_items!;
+        if (_start + Count < array.Length)
+        {
+            return array;
+        }
+
+        var target = _start >= array.Length / 2 ? array : new StoredDocument[array.Length * 2];
+        Array.Copy(array, _start, target, 0, Count);
+        if (ReferenceEquals(target, array))
+        {
+            Array.Clear(array, Count, _start);
+        }
+
+        _items = target;
+        _start = 0;
+        return target;
     }
 
     private readonly int Find(long recordId)

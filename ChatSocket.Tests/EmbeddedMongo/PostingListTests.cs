@@ -49,6 +49,48 @@ public sealed class PostingListTests
         Assert.That(Ids(many), Is.EqualTo(new long[] { 11 }));
     }
 
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    public void Any_mix_of_appends_inserts_and_removals_matches_a_sorted_set(int seed)
+    {
+        // Appends of new ids, re-adds of removed ones, and removals from the front (a room's oldest messages
+        // deleted), the back and anywhere, checked against a model after every step.
+        var random = new Random(seed);
+        var list = default(PostingList);
+        var model = new SortedSet<long>();
+        var next = 0L;
+        for (var step = 0; step < 5_000; step++)
+        {
+            var roll = random.Next(10);
+            long id;
+            bool changed;
+            if (roll < 5 || model.Count == 0)
+            {
+                id = roll == 0 && next > 0 ? random.NextInt64(next) : next++;
+                changed = list.Add(Doc(id));
+                Assert.That(changed, Is.EqualTo(model.Add(id)), $"add {id} at step {step}");
+                continue;
+            }
+
+            id = roll switch
+            {
+                < 7 => model.Min,
+                7 => model.Max,
+                _ => model.ElementAt(random.Next(model.Count)),
+            };
+            changed = list.Remove(Doc(id));
+            Assert.That(changed, Is.EqualTo(model.Remove(id)), $"remove {id} at step {step}");
+            Assert.That(list.Count, Is.EqualTo(model.Count));
+            if (step % 97 == 0)
+            {
+                Assert.That(Ids(list), Is.EqualTo(model.ToList()), $"step {step}");
+            }
+        }
+
+        Assert.That(Ids(list), Is.EqualTo(model.ToList()));
+    }
+
     private static StoredDocument Doc(long recordId) => new(recordId, [], new BsonInt64(recordId));
 
     private static List<long> Ids(PostingList list) => [.. Enumerable.Range(0, list.Count).Select(i => list[i].RecordId)];
