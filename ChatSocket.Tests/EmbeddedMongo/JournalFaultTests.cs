@@ -62,6 +62,47 @@ public sealed class JournalFaultTests
     }
 
     [Test]
+    public async Task A_rolled_back_insert_and_update_leave_the_text_index_as_it_was_and_survive_a_restart()
+    {
+        await using (var server = await StartAsync())
+        {
+            using var client = new MongoClient(server.ConnectionString);
+            await Messages(client).Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(
+                new BsonDocument { { "room_id", 1 }, { "content", "text" } },
+                new CreateIndexOptions { DefaultLanguage = "none" })).WaitAsync(Deadline);
+            await Messages(client).InsertOneAsync(TextMessage(1, "deploy friday")).WaitAsync(Deadline);
+
+            server.Faults.FailNextJournalFlushes(1);
+            Assert.ThrowsAsync(Is.InstanceOf<MongoException>(), () => Messages(client).InsertOneAsync(TextMessage(2, "deploy monday")).WaitAsync(Deadline));
+            server.Faults.FailNextJournalFlushes(1);
+            Assert.ThrowsAsync(Is.InstanceOf<MongoException>(), () => Messages(client).UpdateOneAsync(
+                new BsonDocument("_id", 1), Builders<BsonDocument>.Update.Set("content", "rollback tuesday")).WaitAsync(Deadline));
+
+            Assert.That(await FoundAsync(client, "deploy"), Is.EqualTo(new[] { 1 }));
+            Assert.That(await FoundAsync(client, "monday tuesday rollback"), Is.Empty);
+            Assert.That(await FoundAsync(client, "friday"), Is.EqualTo(new[] { 1 }));
+            await Messages(client).InsertOneAsync(TextMessage(2, "deploy monday")).WaitAsync(Deadline);
+        }
+
+        await using (var restarted = await StartAsync())
+        {
+            using var client = new MongoClient(restarted.ConnectionString);
+            Assert.That(await FoundAsync(client, "deploy"), Is.EqualTo(new[] { 1, 2 }), "rebuilt from the journal");
+            Assert.That(await FoundAsync(client, "monday"), Is.EqualTo(new[] { 2 }));
+        }
+    }
+
+    private static BsonDocument TextMessage(int id, string content) =>
+        new() { { "_id", id }, { "room_id", "r1" }, { "content", content } };
+
+    private static async Task<List<int>> FoundAsync(MongoClient client, string search)
+    {
+        var filter = new BsonDocument { { "room_id", "r1" }, { "$text", new BsonDocument("$search", search) } };
+        var found = await Messages(client).Find(filter).ToListAsync().WaitAsync(Deadline);
+        return [.. found.Select(d => d["_id"].AsInt32).Order()];
+    }
+
+    [Test]
     public async Task An_insert_whose_fsync_failed_is_not_acknowledged_and_not_visible()
     {
         await using var server = await StartAsync();
