@@ -64,7 +64,7 @@ internal sealed class PersistenceOptions
     public int RememberedClientMsgIds { get; set; } = 1_000_000;
 
     /// <summary>Keep the text index that search needs (default true). It is the costliest index to maintain on
-    /// insert (measured on the embedded engine: about a sixth of the insert throughput without it; MongoDB's text
+    /// insert (measured on the embedded engine: about half the insert throughput without it; MongoDB's text
     /// indexes are costly too): a deployment that does not search may turn it off, and search then answers that it
     /// is off. An existing index is left in place (drop it by hand).</summary>
     public bool SearchIndex { get; set; } = true;
