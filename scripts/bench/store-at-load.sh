@@ -5,6 +5,8 @@
 #   scripts/bench/store-at-load.sh [RUNS]                          # 10 x 100 at 400k deliveries/s, 3 runs
 #   LOAD_ARGS="--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 2000" scripts/bench/store-at-load.sh
 #   CHATSOCKET_ENV="DOTNET_GCgen0size=0x4000000" scripts/bench/store-at-load.sh          # an A/B of one setting
+# With dotnet-counters installed (dotnet tool install -g dotnet-counters), each run also reports the server's GC
+# pauses and collections during the run.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}
@@ -18,12 +20,22 @@ writer_metrics() { curl -s "http://127.0.0.1:$PORT/metrics" | grep -E 'persisten
 taskset -c 1 dotnet "$lt" --url "ws://127.0.0.1:$PORT/ws" --rooms 1 --clients-per-room 1000 --senders-per-room 10 \
   --rate 400 --duration 30s --warmup 0s --quiet > /dev/null 2>&1 || true
 echo "load: $LOAD_ARGS (env: ${CHATSOCKET_ENV:-none})"
+counters=$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")
 for i in $(seq 1 "$runs"); do
   writer_metrics > "$data/before.txt"
+  rm -f "$data/gc.csv"
+  cpid=""
+  if [ -x "$counters" ]; then
+    taskset -c 1 "$counters" collect -p "$pid" --counters System.Runtime --format csv -o "$data/gc.csv" \
+      --refresh-interval 1 > /dev/null 2>&1 &
+    cpid=$!
+  fi
   # shellcheck disable=SC2086 # LOAD_ARGS is a list of options.
   taskset -c 1 dotnet "$lt" --url "ws://127.0.0.1:$PORT/ws" $LOAD_ARGS --duration 10s --warmup 5s --server-pid $pid \
     --json "$data/run.json" --quiet > /dev/null 2>&1 || true
   writer_metrics > "$data/after.txt"
+  # SIGTERM: a background job of a script ignores SIGINT.
+  if [ -n "$cpid" ]; then kill -TERM "$cpid" 2>/dev/null || true; wait "$cpid" 2>/dev/null || true; fi
   python3 - "$data" "$i" <<'PY'
 import json, re, sys
 def parse(path):
@@ -46,6 +58,13 @@ step = json.load(open(sys.argv[1] + "/run.json"))["steps"][0]
 p99, ack99 = step["latency"]["p99_ms"], step["ack_latency"]["p99_ms"]
 print(f"run {sys.argv[2]}: delivery p99 {p99:.0f} ms, ack p50 {step['ack_latency']['p50_ms']:.0f} / p99 {ack99:.0f} ms "
       f"(x{ack99 / p99:.2f}); inserts {n:.0f}, mean {mean_ms:.1f} ms, p50 <= {at(0.5)} s, p99 <= {at(0.99)} s, "
-      f"{docs:.0f} documents each; server CPU {step.get('server', {}).get('cpu_s')} s")
+      f"{docs:.0f} documents each; server CPU {step.get('server', {}).get('cpu_s')} s", end="")
+try:
+    rows = [r.split(",") for r in open(sys.argv[1] + "/gc.csv")]
+    pause = sum(float(r[4]) for r in rows if len(r) > 4 and "gc.pause.time" in r[2])
+    collections = sum(float(r[4]) for r in rows if len(r) > 4 and "gc.collections" in r[2])
+    print(f"; GC pauses {pause * 1000:.0f} ms in {collections:.0f} collections")
+except (OSError, ValueError):
+    print()
 PY
 done
