@@ -13,7 +13,8 @@ internal sealed class CollectionIndex
 
     private readonly Func<IndexEntry, IndexEntry, bool> _conflicts;
     private readonly StringValuePool _strings = new();
-    private readonly IndexTermCollector _terms;
+    // A text index's terms of the document being indexed (null for any other index).
+    private readonly IndexTermCollector? _terms;
 
     public CollectionIndex(IndexDefinition definition, string ns)
     {
@@ -22,7 +23,7 @@ internal sealed class CollectionIndex
         Comparer = new IndexEntryComparer(definition.Directions);
         Tree = new OrderedTree<IndexEntry>(Comparer);
         Postings = definition.IsText ? new TextPostings(definition.TextPrefixCount) : null;
-        _terms = new IndexTermCollector(_strings);
+        _terms = definition.IsText ? new IndexTermCollector(_strings) : null;
         _conflicts = (existing, added) => existing.Document.RecordId != added.Document.RecordId && Comparer.CompareKeys(existing.Key, added.Key) == 0;
     }
 
@@ -119,8 +120,9 @@ internal sealed class CollectionIndex
     private List<BsonValue[]> TextKeys(byte[] document)
     {
         var prefix = Definition.TextPrefixCount;
-        TextDocument.CollectIndexTerms(document, Definition, _terms);
-        var terms = _terms.Terms;
+        var collector = _terms!;
+        TextDocument.CollectIndexTerms(document, Definition, collector);
+        var terms = collector.Terms;
         var keys = new List<BsonValue[]>(terms.Count);
         if (terms.Count == 0)
         {
