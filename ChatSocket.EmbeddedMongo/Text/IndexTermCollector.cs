@@ -26,6 +26,10 @@ internal sealed class IndexTermCollector
         Terms.Clear();
     }
 
+    /// <summary>Takes the words of <paramref name="text"/>, folded as the index folds them.</summary>
+    public void AddWordsOf(ReadOnlySpan<char> text) =>
+        TextTokenizer.ForEachFoldedWord(text, this, static (word, collector) => collector.Add(word));
+
     /// <summary>Takes one word (repeats are dropped).</summary>
     public void Add(ReadOnlySpan<char> word)
     {

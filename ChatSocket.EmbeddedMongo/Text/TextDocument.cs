@@ -33,7 +33,7 @@ internal sealed class TextDocument
         collector.Clear();
         foreach (var (text, _) in Read(document, definition)._strings)
         {
-            TextTokenizer.ForEachFoldedWord(text, collector, static (word, c) => c.Add(word));
+            collector.AddWordsOf(text);
         }
     }
 
@@ -64,7 +64,7 @@ internal sealed class TextDocument
             try
             {
                 var length = Encoding.UTF8.GetChars(utf8, buffer);
-                TextTokenizer.ForEachFoldedWord(buffer.AsSpan(0, length), collector, static (word, c) => c.Add(word));
+                collector.AddWordsOf(buffer.AsSpan(0, length));
             }
             finally
             {

@@ -57,10 +57,6 @@ internal static class TextTokenizer
     /// as <see cref="Words"/> folds them by default (case and diacritics ignored), without a string per word: the
     /// index's path, where most words are already pooled.
     /// </summary>
-    public static void ForEachFoldedWord<TState>(string text, TState state, ReadOnlySpanAction<char, TState> onWord) =>
-        ForEachFoldedWord(text.AsSpan(), state, onWord);
-
-    /// <inheritdoc cref="ForEachFoldedWord{TState}(string, TState, ReadOnlySpanAction{char, TState})"/>
     public static void ForEachFoldedWord<TState>(ReadOnlySpan<char> text, TState state, ReadOnlySpanAction<char, TState> onWord)
     {
         var buffer = ArrayPool<char>.Shared.Rent(Math.Max(text.Length * 2, 1));
