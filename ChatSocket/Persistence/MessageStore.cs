@@ -26,6 +26,11 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
 
     private static readonly InsertManyOptions Unordered = new() { IsOrdered = false };
 
+    // Filters, sorts and index keys are written as BSON, not as lambdas: the driver translates a lambda by reflection on
+    // every call, which costs CPU on a busy node and which a Native AOT build cannot do for value-typed fields like _id.
+    private static readonly BsonDocument NewestFirst = new("_id", -1);
+    private static readonly BsonDocument OldestFirst = new("_id", 1);
+
     // Per-document errors that mean "never": the document itself is refused (validation, type, size). Any other
     // per-document error (a mongos passing on a shard's election, NotWritablePrimary, InterruptedDueToReplStateChange,
     // StaleConfig, WriteConflict, ...) is transient: the exception goes up and the whole batch is retried, which is
@@ -39,28 +44,27 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
     /// <summary>Creates the indexes; idempotent.</summary>
     public async Task EnsureIndexesAsync(CancellationToken cancellationToken)
     {
-        var keys = Builders<StoredMessage>.IndexKeys;
         var history = new CreateIndexModel<StoredMessage>(
-            keys.Ascending(m => m.RoomId).Descending(m => m.Id),
+            new BsonDocument { { "room_id", 1 }, { "_id", -1 } },
             new CreateIndexOptions { Name = HistoryIndex });
         var resend = new CreateIndexModel<StoredMessage>(
-            keys.Ascending(m => m.RoomId).Ascending(m => m.Sender).Ascending(m => m.ClientMsgId),
+            new BsonDocument { { "room_id", 1 }, { "sender", 1 }, { "client_msg_id", 1 } },
             new CreateIndexOptions<StoredMessage>
             {
                 Name = ClientMsgIdIndex,
                 Unique = true,
-                PartialFilterExpression = Builders<StoredMessage>.Filter.Exists(m => m.ClientMsgId),
+                PartialFilterExpression = new BsonDocument("client_msg_id", new BsonDocument("$exists", true)),
             });
         // default_language "none": no stemming or stop words, which would surprise a room that mixes languages. The
         // room prefix keeps a search inside one room's index entries (and makes the room equality mandatory).
         var search = new CreateIndexModel<StoredMessage>(
-            keys.Ascending(m => m.RoomId).Text(m => m.Content),
+            new BsonDocument { { "room_id", 1 }, { "content", "text" } },
             new CreateIndexOptions { Name = SearchIndex, DefaultLanguage = "none" });
         var stats = new CreateIndexModel<StoredMessage>(
-            keys.Ascending(m => m.RoomId).Ascending(m => m.Timestamp),
+            new BsonDocument { { "room_id", 1 }, { "timestamp", 1 } },
             new CreateIndexOptions { Name = StatsIndex });
         var timestamp = new CreateIndexModel<StoredMessage>(
-            keys.Ascending(m => m.Timestamp),
+            new BsonDocument("timestamp", 1),
             new CreateIndexOptions { Name = TimestampIndex });
         await Messages.Indexes.CreateManyAsync(
             options.Value.SearchIndex ? [history, resend, search, stats, timestamp] : [history, resend, stats, timestamp],
@@ -125,8 +129,8 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
         }
 
         var messages = connection.DurableMessages;
-        var filter = Builders<StoredMessage>.Filter;
-        var landed = (await messages.Find(filter.In(m => m.Id, duplicates.Select(i => batch[i].Id))).ToListAsync(cancellationToken))
+        var ids = new BsonArray(duplicates.Select(i => batch[i].Id));
+        var landed = (await messages.Find(new BsonDocument("_id", new BsonDocument("$in", ids))).ToListAsync(cancellationToken))
             .ToDictionary(m => m.Id);
         var resends = duplicates.Where(i => !landed.ContainsKey(batch[i].Id) && batch[i].ClientMsgId is not null).ToList();
         var originals = new Dictionary<(string, string, string), StoredMessage>();
@@ -210,11 +214,10 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
 
     public Task<HistoryPage> GetBeforeAsync(string roomId, ObjectId? before, int limit, CancellationToken cancellationToken)
     {
-        var filter = Builders<StoredMessage>.Filter;
-        var query = filter.Eq(m => m.RoomId, roomId);
+        var query = new BsonDocument("room_id", roomId);
         if (before is { } upper)
         {
-            query &= filter.Lt(m => m.Id, upper);
+            query.Add("_id", new BsonDocument("$lt", upper));
         }
 
         return PageAsync(query, newestFirst: true, limit, cancellationToken);
@@ -222,27 +225,25 @@ internal sealed class MessageStore(MongoConnection connection, MongoReachability
 
     public Task<HistoryPage> GetAfterAsync(string roomId, ObjectId after, ObjectId? before, int limit, CancellationToken cancellationToken)
     {
-        var filter = Builders<StoredMessage>.Filter;
-        var query = filter.Eq(m => m.RoomId, roomId) & filter.Gt(m => m.Id, after);
+        var range = new BsonDocument("$gt", after);
         if (before is { } upper)
         {
-            query &= filter.Lt(m => m.Id, upper);
+            range.Add("$lt", upper);
         }
 
-        return PageAsync(query, newestFirst: false, limit, cancellationToken);
+        return PageAsync(new BsonDocument { { "room_id", roomId }, { "_id", range } }, newestFirst: false, limit, cancellationToken);
     }
 
     // One index range scan of `limit` + 1 documents (the extra one only tells whether more exist), oldest first;
     // database trouble becomes ArchiveUnavailableException.
-    private async Task<HistoryPage> PageAsync(FilterDefinition<StoredMessage> query, bool newestFirst, int limit, CancellationToken cancellationToken)
+    private async Task<HistoryPage> PageAsync(BsonDocument query, bool newestFirst, int limit, CancellationToken cancellationToken)
     {
         ThrowIfNoneReachable();
-        var sort = Builders<StoredMessage>.Sort;
         List<StoredMessage> page;
         try
         {
             page = await Messages.Find(query)
-                .Sort(newestFirst ? sort.Descending(m => m.Id) : sort.Ascending(m => m.Id))
+                .Sort(newestFirst ? NewestFirst : OldestFirst)
                 .Limit(limit + 1)
                 .ToListAsync(cancellationToken);
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ChatSocket.Messages;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
@@ -6,30 +7,26 @@ namespace ChatSocket.Persistence;
 
 /// <summary>
 /// One chat message as stored in the <c>messages</c> collection (the seed's flat schema). The <see cref="Id"/> is the
-/// message id clients see; ObjectIds grow with time, so sorting by <c>_id</c> is the room's order.
+/// message id clients see; ObjectIds grow with time, so sorting by <c>_id</c> is the room's order. Its BSON form is
+/// <see cref="StoredMessageSerializer"/>'s.
 /// </summary>
+[BsonSerializer(typeof(StoredMessageSerializer))]
 internal sealed class StoredMessage
 {
-    [BsonId]
     public required ObjectId Id { get; init; }
 
-    [BsonElement("room_id")]
     public required string RoomId { get; init; }
 
-    [BsonElement("timestamp")]
-    [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
     public required DateTime Timestamp { get; init; }
 
-    [BsonElement("sender")]
     public required string Sender { get; init; }
 
-    [BsonElement("content")]
     public required string Content { get; init; }
 
-    [BsonElement("client_msg_id")]
-    [BsonIgnoreIfNull]
     public string? ClientMsgId { get; init; }
 
+    // The driver creates the serializer named above by reflection: a trimmed build (Native AOT) must keep its constructor.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(StoredMessageSerializer))]
     public static StoredMessage From(ChatMessage message) => new()
     {
         Id = message.Id,
