@@ -29,7 +29,11 @@ internal static class ChatSocketServices
         services.AddOptions<HostOptions>().Configure<IOptions<ChatOptions>>((host, chat) =>
             host.ShutdownTimeout = chat.Value.ShutdownTimeout + chat.Value.CloseTimeout + TimeSpan.FromSeconds(1));
 
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJson.Default);
+        });
         services.AddMetrics();
         services.AddSingleton(provider =>
         {
