@@ -5,7 +5,8 @@ using ChatSocket.Tests.Support;
 namespace ChatSocket.Tests.Backplane;
 
 /// <summary>
-/// A node run as its own process (<c>dotnet ChatSocket.dll</c>, the build of the ChatSocket project), so that a test
+/// A node run as its own process (<c>dotnet ChatSocket.dll</c>, the build of the ChatSocket project, or the executable of
+/// <see cref="ServerCommand"/>), so that a test
 /// can kill it the hard way, SIGKILL: no drain, no close frames, no goodbye to Redis; what a crashed host looks like.
 /// It stores into the test run's MongoDB (<see cref="TestStore"/>) and takes its settings as environment variables.
 /// </summary>
@@ -24,19 +25,17 @@ internal sealed class NodeProcess : IAsyncDisposable
     public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var dll = Path.Combine(ChatServer.ProjectDirectory, "bin", BuildConfiguration(), "net10.0", "ChatSocket.dll");
-        if (!File.Exists(dll))
+        if (ServerCommand.Executable is null && !File.Exists(dll))
         {
             Assert.Inconclusive($"{dll} is not built (dotnet build ChatSocket.sln)");
         }
 
         var baseUri = new Uri($"http://127.0.0.1:{RedisProcess.FreePort()}/");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = ChatServer.ProjectDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in new[] { dll, "--urls", baseUri.GetLeftPart(UriPartial.Authority), "--contentRoot", ChatServer.ProjectDirectory })
+        var start = ServerCommand.For(dll);
+        start.WorkingDirectory = ChatServer.ProjectDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        foreach (var argument in new[] { "--urls", baseUri.GetLeftPart(UriPartial.Authority), "--contentRoot", ChatServer.ProjectDirectory })
         {
             start.ArgumentList.Add(argument);
         }

@@ -2,19 +2,17 @@ using System.Diagnostics;
 
 namespace ChatSocket.Tests.Support;
 
-/// <summary>The built server (ChatSocket.dll next to the tests) run as its own process, as a person runs it.</summary>
+/// <summary>The built server (ChatSocket.dll next to the tests, or <see cref="ServerCommand"/>'s executable) run as its
+/// own process, as a person runs it.</summary>
 internal static class ServerProcess
 {
-    /// <summary>Runs <c>dotnet ChatSocket.dll</c> with <paramref name="args"/> and an extra environment; waits at
+    /// <summary>Runs the server with <paramref name="args"/> and an extra environment; waits at
     /// most a minute for it to exit.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChatSocket.dll"));
+        var start = ServerCommand.For(Path.Combine(AppContext.BaseDirectory, "ChatSocket.dll"));
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -85,19 +85,7 @@ public static class ChatSocketApp
     private static void WarnAboutUnknownSettings(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatSocket.Configuration");
-        (string, Type)[] sections =
-        [
-            (ChatOptions.SectionName, typeof(ChatOptions)),
-            (PersistenceOptions.Section, typeof(PersistenceOptions)),
-            (MongoOptions.Section, typeof(MongoOptions)),
-            (EmbeddedStoreOptions.Section, typeof(EmbeddedStoreOptions)),
-            (MetricsOptions.Section, typeof(MetricsOptions)),
-            (BackplaneOptions.Section, typeof(BackplaneOptions)),
-            (SearchOptions.Section, typeof(SearchOptions)),
-            (AnalyticsOptions.Section, typeof(AnalyticsOptions)),
-            (AuthOptions.Section, typeof(AuthOptions)),
-        ];
-        foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, sections))
+        foreach (var (key, suggestion) in UnknownSettings.Find(app.Configuration, OptionsSection.All))
         {
             if (suggestion is not null)
             {

@@ -38,7 +38,7 @@ internal static partial class StartupFailure
             return failure.TrimEnd('.');
         }
 
-        var section = optionsType.GetField("Section")?.GetValue(null) ?? optionsType.GetField("SectionName")?.GetValue(null);
+        var section = OptionsSection.All.FirstOrDefault(s => s.Options == optionsType)?.Name;
         var member = match.Groups["member"].Value;
         return $"{(section is null ? member : $"{section}:{member}")}: {match.Groups["error"].Value.TrimEnd('.')}";
     }

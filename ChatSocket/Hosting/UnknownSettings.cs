@@ -9,11 +9,12 @@ namespace ChatSocket.Hosting;
 internal static class UnknownSettings
 {
     /// <summary>Each unknown key as <c>Section:Key</c>, with the closest known key when one is close.</summary>
-    public static IEnumerable<(string Key, string? Suggestion)> Find(IConfiguration configuration, IEnumerable<(string Section, Type Options)> sections)
+    public static IEnumerable<(string Key, string? Suggestion)> Find(IConfiguration configuration, IEnumerable<OptionsSection> sections)
     {
-        foreach (var (section, type) in sections)
+        foreach (var options in sections)
         {
-            var known = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).ToArray();
+            var section = options.Name;
+            var known = options.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).ToArray();
             foreach (var child in configuration.GetSection(section).GetChildren())
             {
                 if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
