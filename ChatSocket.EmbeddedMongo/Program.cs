@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using ChatSocket.EmbeddedMongo.Hosting;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ChatSocket.EmbeddedMongo;
 
@@ -10,10 +12,27 @@ namespace ChatSocket.EmbeddedMongo;
 /// </summary>
 internal static class Program
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.AddEmbeddedMongo(args);
-        await builder.Build().RunAsync();
+        // The host logs a failed start as an exception with its stack trace; it is reported below as one line instead.
+        // After the start its entries pass as usual.
+        var started = new StrongBox<bool>();
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => Volatile.Read(ref started.Value) && level >= LogLevel.Information);
+        using var host = builder.Build();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync(StoreStartupFailure.Describe(ex, builder.Configuration["EmbeddedMongo:Port"], builder.Configuration["EmbeddedMongo:DataDirectory"]));
+            return StoreStartupFailure.ExitCode;
+        }
+
+        Volatile.Write(ref started.Value, true);
+        await host.WaitForShutdownAsync();
+        return 0;
     }
 }
