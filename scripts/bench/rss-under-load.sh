@@ -4,6 +4,7 @@
 # the largest mappings, the GC's committed memory (dotnet-counters), and the peak (VmHWM) at the end.
 #   scripts/bench/rss-under-load.sh [LABEL] [NAME=value ...]          # e.g. rss-under-load.sh gen0-4m DOTNET_GCgen0size=400000
 #   DLL=/tmp/chatsocket-r2r/ChatSocket.dll scripts/bench/rss-under-load.sh r2r   # another build of the server
+#   BIN=out/aot/ChatSocket scripts/bench/rss-under-load.sh aot             # a native build (scripts/publish-aot.sh)
 # Needs dotnet-counters (dotnet tool install -g dotnet-counters) and a 2-core machine (server core 0, load tool core 1).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,7 +27,7 @@ taskset -c 0 dotnet "$root/ChatSocket.EmbeddedMongo/bin/Release/net10.0/ChatSock
 store_pid=$!
 env "$@" ConnectionStrings__Mongo=mongodb://127.0.0.1:27400/ Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 \
   Logging__LogLevel__Default=Warning Persistence__DataDirectory="$data/spill" \
-  taskset -c 0 dotnet "${DLL:-$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll}" --urls http://127.0.0.1:5000 \
+  taskset -c 0 ${BIN:-dotnet "${DLL:-$root/ChatSocket/bin/Release/net10.0/ChatSocket.dll}"} --urls http://127.0.0.1:5000 \
   --contentRoot "$root/ChatSocket" > "$out/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 300); do ss -ltnpH "sport = :5000" | grep -q "pid=$server_pid," && break; sleep 0.1; done
