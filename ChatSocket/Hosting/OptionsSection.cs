@@ -16,7 +16,9 @@ namespace ChatSocket.Hosting;
 /// <param name="Options">The options class; its public properties are the section's settings.</param>
 internal sealed record OptionsSection(
     string Name,
-    [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type Options)
+    [param: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+    [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)]
+    Type Options)
 {
     /// <summary>Every section the server reads.</summary>
     public static IReadOnlyList<OptionsSection> All { get; } =
