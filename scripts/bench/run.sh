@@ -11,6 +11,7 @@
 #   EXTRAS=coldstart ...   # fan-out at 400k deliveries/s from the server's first second, no warm-up
 #   SERVERS=chatsocket-oop ...   # the store (the embedded engine, standalone) in a process of its own
 #   SERVERS=chatsocket-r2r ...   # the server published with ReadyToRun
+#   SERVERS="chatsocket-aot chatsocket-aot-oop" ...   # the native build (scripts/publish-aot.sh), store in / out of process
 #   ROUNDS=0 EXTRAS="maxrate overload" ...   # where capacity ends, and a rate above it
 #
 # chatsocket-persist (add it to SERVERS) runs the build in PERSIST_ROOT, e.g. a clone of the persistence branch:
@@ -62,12 +63,21 @@ protocol_of() { case $1 in chatsocket*) echo chatsocket ;; *) echo raw ;; esac; 
 
 # chatsocket-r2r: this tree's server published with ReadyToRun (how OPERATIONS.md says to deploy), into $R2R_DIR.
 R2R_DIR=${R2R_DIR:-/tmp/chatsocket-r2r}
-server_dll() {
-  if [ "$1" = chatsocket-r2r ]; then echo "$R2R_DIR/ChatSocket.dll"; else echo "$2/ChatSocket/bin/Release/net10.0/ChatSocket.dll"; fi
+# chatsocket-aot, chatsocket-aot-oop: this tree's server built with Native AOT into $AOT_DIR (AOT_REUSE=1: as built).
+AOT_DIR=${AOT_DIR:-/tmp/chatsocket-aot}
+server_command() { # name app_root: the command that runs the server
+  case $1 in
+    chatsocket-r2r) echo "dotnet $R2R_DIR/ChatSocket.dll" ;;
+    chatsocket-aot*) echo "$AOT_DIR/ChatSocket" ;;
+    *) echo "dotnet $2/ChatSocket/bin/Release/net10.0/ChatSocket.dll" ;;
+  esac
 }
 case " $SERVERS " in
   *" chatsocket-r2r "*) dotnet publish "$root/ChatSocket" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$R2R_DIR" -v q -nologo | tail -1 ;;
+esac
+case " $SERVERS " in
+  *" chatsocket-aot"*) if [ "${AOT_REUSE:-0}" != 1 ] || [ ! -x "$AOT_DIR/ChatSocket" ]; then "$root/scripts/publish-aot.sh" "$AOT_DIR"; fi ;;
 esac
 
 server_pid=""
@@ -76,7 +86,7 @@ server_data=""
 start_server() {
   local name=$1 port
   port=$(port_of "$name")
-  if [ "$name" = chatsocket ] || [ "$name" = chatsocket-persist ] || [ "$name" = chatsocket-oop ] || [ "$name" = chatsocket-r2r ]; then
+  if [[ $name == chatsocket* ]]; then
     # chatsocket: this tree's server. chatsocket-persist: the build in $PERSIST_ROOT (a checkout of the persistence
     # pipeline, issue 4) with persistence on, on the embedded engine, in a fresh data directory each start.
     local app_root=$root
@@ -84,7 +94,7 @@ start_server() {
     server_data=$(mktemp -d /tmp/chatsocket-bench-data.XXXXXX)
     local data=$server_data
     local store_env=""
-    if [ "$name" = chatsocket-oop ]; then
+    if [[ $name == *-oop ]]; then
       # The store in a process of its own (the embedded engine run standalone, as a MongoDB would be), on the server's
       # core: the server's RSS is then the server's alone; the engine's is reported beside it.
       $server_cpu dotnet "$app_root/ChatSocket.EmbeddedMongo/bin/Release/net10.0/ChatSocket.EmbeddedMongo.dll" \
@@ -96,7 +106,7 @@ start_server() {
     # shellcheck disable=SC2086 # CHATSOCKET_ENV is a list of NAME=value words.
     env $CHATSOCKET_ENV $store_env Chat__MessagesPerSecond=1000000 Chat__MessageBurst=1000000 Logging__LogLevel__Default=Warning \
       Embedded__DataDirectory="$data/embedded" Persistence__DataDirectory="$data/spill" \
-      $server_cpu dotnet "$(server_dll "$name" "$app_root")" \
+      $server_cpu $(server_command "$name" "$app_root") \
       --urls "http://127.0.0.1:$port" --contentRoot "$app_root/ChatSocket" >> "$OUT/$name.server.log" 2>&1 &
   else
     $server_cpu "$BENCH/start-peer.sh" "$name" "$port" >> "$OUT/$name.server.log" 2>&1 &
@@ -122,7 +132,7 @@ stop_server() {
     server_pid=""
   fi
   if [ -n "$store_pid" ]; then
-    echo "$(date -u +%T) store RSS at stop: $(awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$store_pid/status" 2>/dev/null)" >> "$OUT/chatsocket-oop.store.log"
+    echo "$(date -u +%T) store RSS at stop: $(awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$store_pid/status" 2>/dev/null)" >> "$OUT/store-rss.log"
     kill "$store_pid" 2>/dev/null || true
     wait "$store_pid" 2>/dev/null || true
     store_pid=""
