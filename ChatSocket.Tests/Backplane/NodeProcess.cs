@@ -24,7 +24,7 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var dll = Path.Combine(ChatServer.ProjectDirectory, "bin", BuildConfiguration(), "net10.0", "ChatSocket.dll");
+        var dll = Path.Combine(ChatServer.ProjectDirectory, "bin", ProcessRun.BuildConfiguration, "net10.0", "ChatSocket.dll");
         if (ServerCommand.Executable is null && !File.Exists(dll))
         {
             Assert.Inconclusive($"{dll} is not built (dotnet build ChatSocket.sln)");
@@ -118,7 +118,4 @@ internal sealed class NodeProcess : IAsyncDisposable
             output.Enqueue(line);
         }
     }
-
-    private static string BuildConfiguration() =>
-        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
 }

@@ -47,30 +47,16 @@ public sealed class StandaloneStartTests
         });
     }
 
-    private static async Task<(int Code, string Stdout, string Stderr)> RunStoreAsync(params string[] arguments)
+    private static Task<(int ExitCode, string Stdout, string Stderr)> RunStoreAsync(params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("dotnet");
         // The store's own build (its dependencies are not all next to the tests).
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        start.ArgumentList.Add(Path.Combine(ChatServer.ProjectDirectory, "..", "ChatSocket.EmbeddedMongo", "bin", configuration, "net10.0", "ChatSocket.EmbeddedMongo.dll"));
+        start.ArgumentList.Add(Path.Combine(ChatServer.ProjectDirectory, "..", "ChatSocket.EmbeddedMongo", "bin", ProcessRun.BuildConfiguration, "net10.0", "ChatSocket.EmbeddedMongo.dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(Deadline);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
+        return ProcessRun.RunAsync(start, Deadline);
     }
 }
