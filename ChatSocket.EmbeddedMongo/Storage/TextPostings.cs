@@ -107,6 +107,6 @@ internal sealed class TextPostings(int prefixCount)
 
     private BsonValue[] Prefix(BsonValue[] key) => prefixCount == 0 ? [] : key[..prefixCount];
 
-    // A text index's terms are strings (TextDocument.IndexTerms); the key's last field is the term.
+    // A text index's terms are strings (TextDocument.CollectIndexTerms); the key's last field is the term.
     private string WordOf(BsonValue[] key) => key[prefixCount].AsString;
 }
