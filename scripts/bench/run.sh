@@ -82,6 +82,7 @@ esac
 
 server_pid=""
 store_pid=""
+store_owner=""
 server_data=""
 start_server() {
   local name=$1 port
@@ -100,6 +101,7 @@ start_server() {
       $server_cpu dotnet "$app_root/ChatSocket.EmbeddedMongo/bin/Release/net10.0/ChatSocket.EmbeddedMongo.dll" \
         --port 27400 --dbpath "$data/embedded" >> "$OUT/$name.store.log" 2>&1 &
       store_pid=$!
+      store_owner=$name
       store_env="ConnectionStrings__Mongo=mongodb://127.0.0.1:27400/"
     fi
     # The per-connection rate limit (20/s by default) is for people, not for a benchmark's senders.
@@ -132,7 +134,7 @@ stop_server() {
     server_pid=""
   fi
   if [ -n "$store_pid" ]; then
-    echo "$(date -u +%T) store RSS at stop: $(awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$store_pid/status" 2>/dev/null)" >> "$OUT/store-rss.log"
+    echo "$(date -u +%T) $store_owner: store RSS at stop: $(awk '/VmRSS/ {print $2/1024 " MB"}' "/proc/$store_pid/status" 2>/dev/null)" >> "$OUT/store-rss.log"
     kill "$store_pid" 2>/dev/null || true
     wait "$store_pid" 2>/dev/null || true
     store_pid=""
