@@ -152,6 +152,7 @@ workload_args() {
     fanout100) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 100" ;;    # 100k deliveries/s
     rooms10)  echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 4000" ;;    # 400k deliveries/s
     rooms10half) echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 2000" ;;  # 200k deliveries/s
+    rooms10quarter) echo "--rooms 10 --clients-per-room 100 --senders-per-room 10 --rate 1000" ;;  # 100k deliveries/s
     rooms200) echo "--rooms 200 --clients-per-room 25 --senders-per-room 2 --rate 8000" ;;     # 200k deliveries/s
     overload) echo "--rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 2200" ;;   # 2.2M deliveries/s
     maxrate)  echo "--mode max-rate --rooms 1 --clients-per-room 1000 --senders-per-room 10 --rate 200 --step-factor 1.41 --max-steps 10" ;;

@@ -16,6 +16,7 @@ WORKLOADS = {
     "fanout100": "1 room x 1,000 clients, 10 senders, 100 msgs/s offered = 100k deliveries/s",
     "rooms10": "10 rooms x 100 clients, 10 senders each, 4,000 msgs/s offered = 400k deliveries/s",
     "rooms10half": "10 rooms x 100 clients, 10 senders each, 2,000 msgs/s offered = 200k deliveries/s",
+    "rooms10quarter": "10 rooms x 100 clients, 10 senders each, 1,000 msgs/s offered = 100k deliveries/s",
     "rooms200": "200 rooms x 25 clients, 2 senders each, 8,000 msgs/s offered = 200k deliveries/s",
     "coldstart": "Cold start: 1 room x 1,000 at 400k deliveries/s from the server's first second (no warm-up)",
 }
@@ -25,7 +26,7 @@ ORDER = ["chatsocket", "chatsocket-persist", "uws", "bun", "node-ws", "gorilla"]
 def load(directory):
     runs = {}
     for path in glob.glob(os.path.join(directory, "*.json")):
-        match = re.match(r"(.+?)-(fanout400|fanout100|fanout|rooms10half|rooms10|rooms200|coldstart|idle|joinstorm|maxrate)(?:-r(\d+))?\.json$", os.path.basename(path))
+        match = re.match(r"(.+?)-(fanout400|fanout100|fanout|rooms10half|rooms10quarter|rooms10|rooms200|coldstart|idle|joinstorm|maxrate)(?:-r(\d+))?\.json$", os.path.basename(path))
         if not match:
             continue
         with open(path) as f:
@@ -80,6 +81,16 @@ def fanout_table(runs, workload):
             f"{lost:,} / {dup:,} / {ooo:,} | {fmt(cpu_m, 2)} | {fmt(med([s.get('server', {}).get('cpu_percent') for s in steps]), 0)} | "
             f"{fmt(med([s.get('server', {}).get('rss_peak_mb') for s in steps]), 0)} | {fmt(med([s['generator_cpu_percent'] for s in steps]), 0)} | "
             f"{fmt(med([s.get('other_cpu_percent') for s in steps]), 0)} |")
+    # Issue 11's target for the servers that ack: ack p99 <= 2 x delivery p99, in each round.
+    acked = []
+    for name in servers(runs, workload):
+        steps = [r["steps"][0] for r in runs[(workload, name)] if r.get("steps")]
+        ratios = [s["ack_latency"]["p99_ms"] / s["latency"]["p99_ms"] for s in steps
+                  if (s.get("ack_latency") or {}).get("count") and s["latency"].get("p99_ms")]
+        if ratios:
+            acked.append(f"{name} " + ", ".join(f"{r:.2f}" for r in ratios))
+    if acked:
+        lines += ["", "ack p99 / delivery p99, each round: " + "; ".join(acked) + "."]
     for ours in ("chatsocket", "chatsocket-persist"):
         if ours not in base:
             continue
