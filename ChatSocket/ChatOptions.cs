@@ -75,7 +75,7 @@ internal sealed class ChatOptions
     /// go out as one <c>presence_batch</c> (one, alone, as a <c>presence</c>), so a storm of joins costs each member a
     /// frame per window instead of a frame per join. Zero: never batch.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    [TimeSpanRange("00:00:00", "00:00:10")]
     public TimeSpan PresenceBatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>Most presence events in one <c>presence_batch</c> (default 100): a full batch goes out at once, so a
@@ -101,19 +101,19 @@ internal sealed class ChatOptions
     public string[] AllowedOrigins { get; set; } = [];
 
     /// <summary>A connection silent for this long gets a WebSocket ping (default 30 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.050", "1.00:00:00")]
     public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A connection silent for this long (no frame, no pong) is closed with 1001 (default 90 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
+    [TimeSpanRange("00:00:00.100", "1.00:00:00")]
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
     /// <summary>How long a closing connection waits for its last frames to go out and the peer's close (default 5 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>On shutdown, how long to wait for clients to take their 1001 close (default 10 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    [TimeSpanRange("00:00:00.010", "00:10:00")]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>

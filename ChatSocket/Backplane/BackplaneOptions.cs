@@ -15,7 +15,7 @@ internal sealed class BackplaneOptions
 
     /// <summary>How long a publish or a subscription may wait for Redis before the client hears <c>unavailable</c>
     /// (default 2 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    [TimeSpanRange("00:00:00.050", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Recent messages Redis keeps per room (default 1000), read by a node when it starts listening to a
@@ -24,16 +24,16 @@ internal sealed class BackplaneOptions
     public int RecentCapacity { get; set; } = 1000;
 
     /// <summary>How long Redis keeps a quiet room's recent messages (default 1 h).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
+    [TimeSpanRange("00:00:01", "7.00:00:00")]
     public TimeSpan RecentRetention { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long the other nodes keep counting a node's members after its last heartbeat (default 10 s): a
     /// node killed without a graceful stop leaves every count within this plus <see cref="HeartbeatInterval"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    [TimeSpanRange("00:00:00.500", "00:10:00")]
     public TimeSpan NodeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a node refreshes its heartbeat and reads the other nodes' member counts (default 3 s);
     /// shorter than <see cref="NodeTimeout"/>.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    [TimeSpanRange("00:00:00.050", "00:01:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(3);
 }

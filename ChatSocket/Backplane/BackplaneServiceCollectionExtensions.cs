@@ -1,4 +1,6 @@
 using ChatSocket.Rooms;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Backplane;
 
@@ -8,9 +10,10 @@ internal static class BackplaneServiceCollectionExtensions
     /// <see cref="NoBackplane"/>: rooms order their messages themselves.</summary>
     public static IServiceCollection AddChatBackplane(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<BackplaneOptions>().BindConfiguration(BackplaneOptions.Section)
             .Validate(o => o.HeartbeatInterval < o.NodeTimeout, "Backplane:HeartbeatInterval must be shorter than Backplane:NodeTimeout")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackplaneOptions>, BackplaneOptionsAnnotationValidator>());
         if (string.IsNullOrWhiteSpace(configuration[$"{BackplaneOptions.Section}:{nameof(BackplaneOptions.Redis)}"]))
         {
             services.AddSingleton<IRoomBackplane, NoBackplane>();

@@ -7,6 +7,7 @@ using ChatSocket.Persistence;
 using ChatSocket.Rooms;
 using ChatSocket.Search;
 using ChatSocket.Analytics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Hosting;
@@ -19,11 +20,11 @@ internal static class ChatSocketServices
     {
         services.AddOptions<ChatOptions>()
             .BindConfiguration(ChatOptions.SectionName)
-            .ValidateDataAnnotations()
             .Validate(o => o.IdleTimeout > o.PingInterval, "Chat:IdleTimeout must be longer than Chat:PingInterval")
             .Validate(o => o.DefaultHistory <= o.MaxHistory, "Chat:DefaultHistory must not exceed Chat:MaxHistory")
             .Validate(o => o.HistoryRoomCapacity >= 1 && o.MaxMessageBytes >= o.MaxContentLength, "Chat:MaxMessageBytes must hold Chat:MaxContentLength characters")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ChatOptions>, ChatOptionsAnnotationValidator>());
 
         // Shutdown waits for the 1001 close handshakes before the host gives up on connections.
         services.AddOptions<HostOptions>().Configure<IOptions<ChatOptions>>((host, chat) =>
@@ -57,13 +58,15 @@ internal static class ChatSocketServices
         services.AddSingleton<RoomRegistry>();
         services.AddSingleton<MessageAcceptor>();
         services.AddSingleton<ChatRequestHandler>();
-        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.Section)
             .Validate(o => o.DefaultLimit <= o.MaxLimit, "Search:DefaultLimit must not exceed Search:MaxLimit")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SearchOptions>, SearchOptionsAnnotationValidator>());
         services.AddSingleton<RoomSearch>();
-        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<AnalyticsOptions>().BindConfiguration(AnalyticsOptions.Section)
             .Validate(o => o.MaxHourBucketDays <= o.MaxRangeDays, "Analytics:MaxHourBucketDays must not exceed Analytics:MaxRangeDays")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AnalyticsOptions>, AnalyticsOptionsAnnotationValidator>());
         services.AddHostedService<KeepAliveService>();
         return services;
     }
@@ -71,8 +74,9 @@ internal static class ChatSocketServices
     /// <summary>The MongoDB the server stores into: configured, or the embedded engine started by the host.</summary>
     public static IServiceCollection AddMongoEndpoint(this IServiceCollection services)
     {
-        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateDataAnnotations().ValidateOnStart()
+        services.AddOptions<EmbeddedStoreOptions>().BindConfiguration(EmbeddedStoreOptions.Section).ValidateOnStart()
             .PostConfigure<IHostEnvironment>((embedded, host) => embedded.DataDirectory = UnderContentRoot(embedded.DataDirectory, host));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EmbeddedStoreOptions>, EmbeddedStoreOptionsAnnotationValidator>());
 
         // Relative data directories mean the content root (the project directory under `dotnet run`), wherever the
         // process was started from: the README can then say where the data is.

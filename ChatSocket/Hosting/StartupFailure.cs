@@ -28,11 +28,12 @@ internal static partial class StartupFailure
         _ => $"ChatSocket cannot start: {exception.GetType().Name}: {exception.Message}",
     };
 
-    // "DataAnnotation validation failed for 'ChatOptions' members: 'MaxConnections' with the error: '...'." becomes
-    // "Chat:MaxConnections: ...", named as the setting a person writes.
+    // An annotation validator's "MaxConnections: The field ChatOptions.MaxConnections must be between 1 and 10000000."
+    // becomes "Chat:MaxConnections: The field MaxConnections must be between 1 and 10000000", named as the setting a
+    // person writes. The other checks' messages name their settings already.
     private static string Readable(string failure, Type optionsType)
     {
-        var match = DataAnnotationFailure().Match(failure);
+        var match = AnnotationFailure().Match(failure);
         if (!match.Success)
         {
             return failure.TrimEnd('.');
@@ -40,9 +41,10 @@ internal static partial class StartupFailure
 
         var section = OptionsSection.All.FirstOrDefault(s => s.Options == optionsType)?.Name;
         var member = match.Groups["member"].Value;
-        return $"{(section is null ? member : $"{section}:{member}")}: {match.Groups["error"].Value.TrimEnd('.')}";
+        var error = match.Groups["error"].Value.Replace($"{optionsType.Name}.{member}", member, StringComparison.Ordinal);
+        return $"{(section is null ? member : $"{section}:{member}")}: {error.TrimEnd('.')}";
     }
 
-    [GeneratedRegex("members: '(?<member>[^']+)' with the error: '(?<error>.*)'\\.?$")]
-    private static partial Regex DataAnnotationFailure();
+    [GeneratedRegex("^(?<member>[A-Za-z_][A-Za-z0-9_]*): (?<error>.*)$")]
+    private static partial Regex AnnotationFailure();
 }

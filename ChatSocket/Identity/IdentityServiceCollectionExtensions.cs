@@ -11,7 +11,8 @@ internal static class IdentityServiceCollectionExtensions
 {
     public static IServiceCollection AddChatIdentity(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsAnnotationValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
 
         // The JwtBearer scheme's options and post-configuration (which builds the authority's key discovery), but not

@@ -2,6 +2,7 @@ using ChatSocket.Backplane;
 using ChatSocket.Health;
 using ChatSocket.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -22,7 +23,8 @@ internal static class MetricsEndpoint
     /// <summary>Registers the exporter and the readiness gauge; with <c>Metrics:Port</c>, adds a listener on that port.</summary>
     public static WebApplicationBuilder AddChatMetrics(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, MetricsOptionsAnnotationValidator>());
         var options = builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions();
         if (!options.Enabled)
         {

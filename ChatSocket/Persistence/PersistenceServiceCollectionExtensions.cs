@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChatSocket.Persistence;
@@ -10,14 +11,16 @@ internal static class PersistenceServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddChatPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MongoOptions>().BindConfiguration(MongoOptions.Section).ValidateDataAnnotations()
+        services.AddOptions<MongoOptions>().BindConfiguration(MongoOptions.Section)
             // w: 0 would acknowledge writes nobody confirmed: an ack would no longer mean durable.
             .Validate(o => o.WriteConcern == "majority" || (int.TryParse(o.WriteConcern, out var nodes) && nodes >= 1), "Mongo:WriteConcern must be \"majority\" or a number of nodes of at least 1")
             .ValidateOnStart();
-        services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.Section).ValidateDataAnnotations()
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MongoOptions>, MongoOptionsAnnotationValidator>());
+        services.AddOptions<PersistenceOptions>().BindConfiguration(PersistenceOptions.Section)
             .Validate(o => o.RetryInitialDelay > TimeSpan.Zero && o.RetryMaxDelay >= o.RetryInitialDelay, "Persistence:RetryMaxDelay must be at least Persistence:RetryInitialDelay, both positive")
             .Validate(o => o.ClientMsgIdCheckTimeout > TimeSpan.Zero, "Persistence:ClientMsgIdCheckTimeout must be positive")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PersistenceOptions>, PersistenceOptionsAnnotationValidator>());
         services.AddSingleton<MessageQueue>();
         services.AddSingleton<PersistenceMetrics>();
 

@@ -1,0 +1,8 @@
+using Microsoft.Extensions.Options;
+
+namespace ChatSocket.Operations;
+
+/// <summary>Checks the data annotations of <see cref="MetricsOptions"/> in generated code, which a trimmed or native build
+/// keeps whole (<c>ValidateDataAnnotations</c> reads the attributes by reflection).</summary>
+[OptionsValidator]
+internal sealed partial class MetricsOptionsAnnotationValidator : IValidateOptions<MetricsOptions>;
