@@ -58,7 +58,8 @@ step = json.load(open(sys.argv[1] + "/run.json"))["steps"][0]
 p99, ack99 = step["latency"]["p99_ms"], step["ack_latency"]["p99_ms"]
 print(f"run {sys.argv[2]}: delivery p99 {p99:.0f} ms, ack p50 {step['ack_latency']['p50_ms']:.0f} / p99 {ack99:.0f} ms "
       f"(x{ack99 / p99:.2f}); inserts {n:.0f}, mean {mean_ms:.1f} ms, p50 <= {at(0.5)} s, p99 <= {at(0.99)} s, "
-      f"{docs:.0f} documents each; server CPU {step.get('server', {}).get('cpu_s')} s", end="")
+      f"{docs:.0f} documents each; server CPU {step.get('server', {}).get('cpu_s')} s, "
+      f"RSS peak {step.get('server', {}).get('rss_peak_mb')} MB", end="")
 try:
     rows = [r.split(",") for r in open(sys.argv[1] + "/gc.csv")]
     pause = sum(float(r[4]) for r in rows if len(r) > 4 and "gc.pause.time" in r[2])
