@@ -35,11 +35,8 @@ public sealed class OptionsValidationTests
     [Test]
     public void A_range_failure_names_the_setting_and_the_allowed_range()
     {
-        var result = new ChatOptionsAnnotationValidator().Validate(Options.DefaultName, new ChatOptions { MaxConnections = 0 });
-        var exception = new OptionsValidationException(Options.DefaultName, typeof(ChatOptions), result.Failures);
-
         Assert.That(
-            StartupFailure.Describe(exception),
+            DescribeFailure(new ChatOptionsAnnotationValidator(), new ChatOptions { MaxConnections = 0 }),
             Is.EqualTo("ChatSocket cannot start: invalid configuration: Chat:MaxConnections: The field MaxConnections must be between 1 and 10000000. " +
                 "Fix it in appsettings.json, an environment variable or the command line."));
     }
@@ -47,18 +44,24 @@ public sealed class OptionsValidationTests
     [Test]
     public void A_duration_out_of_range_names_the_setting_and_the_allowed_range()
     {
-        var result = new ChatOptionsAnnotationValidator().Validate(Options.DefaultName, new ChatOptions { PingInterval = TimeSpan.Zero });
-        var exception = new OptionsValidationException(Options.DefaultName, typeof(ChatOptions), result.Failures);
-
-        Assert.That(StartupFailure.Describe(exception), Does.Contain("invalid configuration: Chat:PingInterval: The field PingInterval must be between 00:00:00.0500000 and 1.00:00:00."));
+        Assert.That(
+            DescribeFailure(new ChatOptionsAnnotationValidator(), new ChatOptions { PingInterval = TimeSpan.Zero }),
+            Does.Contain("invalid configuration: Chat:PingInterval: The field PingInterval must be between 00:00:00.0500000 and 1.00:00:00."));
     }
 
     [Test]
     public void A_missing_required_setting_is_named_as_written()
     {
-        var result = new MongoOptionsAnnotationValidator().Validate(Options.DefaultName, new MongoOptions { Database = "" });
-        var exception = new OptionsValidationException(Options.DefaultName, typeof(MongoOptions), result.Failures);
+        Assert.That(
+            DescribeFailure(new MongoOptionsAnnotationValidator(), new MongoOptions { Database = "" }),
+            Does.Contain("invalid configuration: Mongo:Database: The Database field is required."));
+    }
 
-        Assert.That(StartupFailure.Describe(exception), Does.Contain("invalid configuration: Mongo:Database: The Database field is required."));
+    // The start-up line for what the validator finds wrong with options, as the host would report it.
+    private static string DescribeFailure<TOptions>(IValidateOptions<TOptions> validator, TOptions options)
+        where TOptions : class
+    {
+        var result = validator.Validate(Options.DefaultName, options);
+        return StartupFailure.Describe(new OptionsValidationException(Options.DefaultName, typeof(TOptions), result.Failures));
     }
 }

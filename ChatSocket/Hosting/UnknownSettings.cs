@@ -11,17 +11,17 @@ internal static class UnknownSettings
     /// <summary>Each unknown key as <c>Section:Key</c>, with the closest known key when one is close.</summary>
     public static IEnumerable<(string Key, string? Suggestion)> Find(IConfiguration configuration, IEnumerable<OptionsSection> sections)
     {
-        foreach (var options in sections)
+        foreach (var section in sections)
         {
-            var section = options.Name;
-            var known = options.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).ToArray();
-            foreach (var child in configuration.GetSection(section).GetChildren())
+            // Read through the property: its annotation tells a native build's trimmer to keep the properties.
+            var known = section.Options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => p.Name).ToArray();
+            foreach (var child in configuration.GetSection(section.Name).GetChildren())
             {
                 if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
                 {
                     var closest = known.MinBy(name => Distance(name.ToUpperInvariant(), child.Key.ToUpperInvariant()));
-                    var suggestion = closest is not null && Distance(closest.ToUpperInvariant(), child.Key.ToUpperInvariant()) <= 3 ? $"{section}:{closest}" : null;
-                    yield return ($"{section}:{child.Key}", suggestion);
+                    var suggestion = closest is not null && Distance(closest.ToUpperInvariant(), child.Key.ToUpperInvariant()) <= 3 ? $"{section.Name}:{closest}" : null;
+                    yield return ($"{section.Name}:{child.Key}", suggestion);
                 }
             }
         }
