@@ -38,7 +38,7 @@ internal sealed class BsonOrder : IComparer<BsonValue>
         // Fast paths for the types index keys are usually made of (sealed classes: cheap type tests).
         if (x is BsonString sx && y is BsonString sy)
         {
-            return string.CompareOrdinal(sx.Value, sy.Value);
+            return CompareStrings(sx.Value, sy.Value);
         }
 
         if (x is BsonObjectId ox && y is BsonObjectId oy)
@@ -63,7 +63,7 @@ internal sealed class BsonOrder : IComparer<BsonValue>
         return rx switch
         {
             2 => CompareNumbers(x, y),
-            3 => string.CompareOrdinal(StringOf(x), StringOf(y)),
+            3 => CompareStrings(StringOf(x), StringOf(y)),
             4 => CompareDocuments(x.AsBsonDocument, y.AsBsonDocument),
             5 => CompareArrays(x.AsBsonArray, y.AsBsonArray),
             6 => CompareBinary(x.AsBsonBinaryData, y.AsBsonBinaryData),
@@ -79,6 +79,31 @@ internal sealed class BsonOrder : IComparer<BsonValue>
 
     /// <summary>True when both values are equal under MongoDB's comparison (1 == 1.0 == NumberLong(1)).</summary>
     public static bool AreEqual(BsonValue x, BsonValue y) => Instance.Compare(x, y) == 0;
+
+    /// <summary>
+    /// Orders strings by code point, as MongoDB does (it compares their UTF-8 bytes, and so do index keys,
+    /// IndexKeyCodec). UTF-16 ordinal order differs only where a surrogate pair meets a character from U+E000 to
+    /// U+FFFF.
+    /// </summary>
+    public static int CompareStrings(string x, string y)
+    {
+        var common = x.AsSpan().CommonPrefixLength(y);
+        if (common == x.Length || common == y.Length)
+        {
+            return x.Length.CompareTo(y.Length);
+        }
+
+        int a = x[common];
+        int b = y[common];
+        if (a >= 0xD800 && b >= 0xD800)
+        {
+            // Surrogates (U+D800-U+DFFF) stand for code points above U+FFFF: move them above U+E000-U+FFFF.
+            a = a >= 0xE000 ? a - 0x800 : a + 0x2000;
+            b = b >= 0xE000 ? b - 0x800 : b + 0x2000;
+        }
+
+        return a < b ? -1 : 1;
+    }
 
     private static string StringOf(BsonValue value) =>
         value.BsonType == BsonType.Symbol ? value.AsBsonSymbol.Name : value.AsString;
@@ -146,7 +171,7 @@ internal sealed class BsonOrder : IComparer<BsonValue>
                 return c;
             }
 
-            c = string.CompareOrdinal(ex.Name, ey.Name);
+            c = CompareStrings(ex.Name, ey.Name);
             if (c != 0)
             {
                 return c < 0 ? -1 : 1;

@@ -11,6 +11,10 @@ namespace ChatSocket.EmbeddedMongo.Query;
 internal sealed class QueryPlan
 {
     private readonly BsonValue[] _equals;
+    // The bounds encoded as index keys are (IndexKeyCodec), so that entries compare with them without decoding.
+    private readonly byte[] _encodedEquals;
+    private readonly byte[]? _lower;
+    private readonly byte[]? _upper;
     private readonly FieldCondition? _range;
     private readonly int[] _directions;
 
@@ -18,7 +22,10 @@ internal sealed class QueryPlan
     {
         Index = index;
         _equals = equals;
+        _encodedEquals = IndexKeyCodec.Encode(equals);
         _range = range;
+        _lower = range?.Lower is { } lower ? IndexKeyCodec.Encode([lower]) : null;
+        _upper = range?.Upper is { } upper ? IndexKeyCodec.Encode([upper]) : null;
         _directions = index.Definition.Directions;
         Covered = covered;
         ProvidesSort = providesSort;
@@ -54,13 +61,18 @@ internal sealed class QueryPlan
     private int Position(IndexEntry entry)
     {
         var key = entry.Key;
+        var at = 0;
+        var equalAt = 0;
         for (var i = 0; i < _equals.Length; i++)
         {
-            var c = BsonOrder.Instance.Compare(key[i], _equals[i]) * _directions[i];
+            var c = IndexKeyCodec.CompareAt(key, at, _encodedEquals, equalAt) * _directions[i];
             if (c != 0)
             {
                 return c;
             }
+
+            at = IndexKeyCodec.Next(key, at);
+            equalAt = IndexKeyCodec.Next(_encodedEquals, equalAt);
         }
 
         if (_range is null)
@@ -68,21 +80,19 @@ internal sealed class QueryPlan
             return 0;
         }
 
-        var field = _equals.Length;
-        var value = key[field];
-        var direction = _directions[field];
+        var direction = _directions[_equals.Length];
         var rank = _range.RangeRank;
-        var valueRank = BsonOrder.Rank(value);
+        var valueRank = BsonOrder.Rank(IndexKeyCodec.TypeAt(key, at));
         int valuePosition;
         if (valueRank != rank)
         {
             valuePosition = valueRank < rank ? -1 : 1;
         }
-        else if (_range.Lower is { } lower && Below(value, lower, _range.LowerInclusive))
+        else if (_lower is not null && Below(IndexKeyCodec.CompareAt(key, at, _lower, 0), _range.LowerInclusive))
         {
             valuePosition = -1;
         }
-        else if (_range.Upper is { } upper && Above(value, upper, _range.UpperInclusive))
+        else if (_upper is not null && Above(IndexKeyCodec.CompareAt(key, at, _upper, 0), _range.UpperInclusive))
         {
             valuePosition = 1;
         }
@@ -94,15 +104,8 @@ internal sealed class QueryPlan
         return valuePosition * direction;
     }
 
-    private static bool Below(BsonValue value, BsonValue lower, bool inclusive)
-    {
-        var c = BsonOrder.Instance.Compare(value, lower);
-        return inclusive ? c < 0 : c <= 0;
-    }
+    // c: the value compared with the bound.
+    private static bool Below(int c, bool inclusive) => inclusive ? c < 0 : c <= 0;
 
-    private static bool Above(BsonValue value, BsonValue upper, bool inclusive)
-    {
-        var c = BsonOrder.Instance.Compare(value, upper);
-        return inclusive ? c > 0 : c >= 0;
-    }
+    private static bool Above(int c, bool inclusive) => inclusive ? c > 0 : c >= 0;
 }

@@ -223,8 +223,8 @@ internal sealed class Collection
 
     public StoredDocument? FindById(BsonValue id)
     {
-        var key = new[] { id };
-        var position = IdIndex.Tree.SeekFirst(e => IdIndex.Comparer.CompareKeys(e.Key, key) < 0);
+        var key = IndexKeyCodec.Encode([id]);
+        var position = IdIndex.Tree.SeekFirst(new KeyProbe(IdIndex.Comparer, key));
         return position.IsValid && IdIndex.Comparer.CompareKeys(position.Item.Key, key) == 0 ? position.Item.Document : null;
     }
 

@@ -215,8 +215,9 @@ internal sealed class CollectionIndex
                 continue;
             }
 
-            var position = Tree.SeekFirst(new KeyProbe(Comparer, key));
-            while (position.IsValid && Comparer.CompareKeys(position.Item.Key, key) == 0)
+            var encoded = IndexKeyCodec.Encode(key);
+            var position = Tree.SeekFirst(new KeyProbe(Comparer, encoded));
+            while (position.IsValid && Comparer.CompareKeys(position.Item.Key, encoded) == 0)
             {
                 if (position.Item.Document.RecordId != document.RecordId)
                 {
@@ -247,13 +248,15 @@ internal sealed class CollectionIndex
         }
 
         MarkMultikey(keys);
+        var added = new byte[keys.Count][];
         for (var i = 0; i < keys.Count; i++)
         {
-            if (!Tree.Add(new IndexEntry(keys[i], document), _conflicts, out var conflict) && conflict.Document is not null)
+            added[i] = IndexKeyCodec.Encode(keys[i]);
+            if (!Tree.Add(new IndexEntry(added[i], document), _conflicts, out var conflict) && conflict.Document is not null)
             {
                 for (var j = 0; j < i; j++)
                 {
-                    Tree.Remove(new IndexEntry(keys[j], document));
+                    Tree.Remove(new IndexEntry(added[j], document));
                 }
 
                 throw Duplicate(keys[i]);
@@ -280,7 +283,7 @@ internal sealed class CollectionIndex
 
         foreach (var key in keys)
         {
-            Tree.Add(new IndexEntry(key, document));
+            Tree.Add(new IndexEntry(IndexKeyCodec.Encode(key), document));
         }
     }
 
@@ -294,7 +297,7 @@ internal sealed class CollectionIndex
 
         foreach (var key in keys)
         {
-            Tree.Remove(new IndexEntry(key, document));
+            Tree.Remove(new IndexEntry(IndexKeyCodec.Encode(key), document));
         }
     }
 

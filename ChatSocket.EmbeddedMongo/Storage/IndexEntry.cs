@@ -1,4 +1,5 @@
 namespace ChatSocket.EmbeddedMongo.Storage;
 
-/// <summary>One entry of an ordered index: the key tuple and the document it points to.</summary>
-internal readonly record struct IndexEntry(MongoDB.Bson.BsonValue[] Key, StoredDocument Document);
+/// <summary>One entry of an ordered index: the key tuple (encoded by <see cref="IndexKeyCodec"/>) and the document it
+/// points to.</summary>
+internal readonly record struct IndexEntry(byte[] Key, StoredDocument Document);

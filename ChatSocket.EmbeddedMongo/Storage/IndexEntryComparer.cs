@@ -1,5 +1,3 @@
-using ChatSocket.EmbeddedMongo.Bson;
-
 namespace ChatSocket.EmbeddedMongo.Storage;
 
 /// <summary>Orders index entries by key (each field ascending or descending) and then by record id.</summary>
@@ -22,17 +20,6 @@ internal sealed class IndexEntryComparer(int[] directions) : IComparer<IndexEntr
         return x.Document.RecordId.CompareTo(y.Document.RecordId);
     }
 
-    public int CompareKeys(MongoDB.Bson.BsonValue[] x, MongoDB.Bson.BsonValue[] y)
-    {
-        for (var i = 0; i < directions.Length; i++)
-        {
-            var c = BsonOrder.Instance.Compare(x[i], y[i]);
-            if (c != 0)
-            {
-                return c * directions[i];
-            }
-        }
-
-        return 0;
-    }
+    /// <summary>Compares two encoded keys of this index.</summary>
+    public int CompareKeys(byte[] x, byte[] y) => IndexKeyCodec.Compare(x, y, directions);
 }

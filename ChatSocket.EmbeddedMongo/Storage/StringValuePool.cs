@@ -4,9 +4,10 @@ using MongoDB.Bson;
 namespace ChatSocket.EmbeddedMongo.Storage;
 
 /// <summary>
-/// Shares the <see cref="BsonString"/> of repeated index key values (room ids, senders, a text index's words): a
-/// million stored messages then hold a few thousand key strings instead of millions, which keeps the heap the GC must
-/// trace small. Bounded: once <see cref="Capacity"/> distinct values are pooled, new ones are simply not pooled.
+/// Shares the <see cref="BsonString"/> of repeated index key values (room ids, senders, a text index's words): a text
+/// index over a million stored messages then holds a few thousand word strings instead of millions, which keeps the
+/// heap the GC must trace small, and an ordered index's keys (kept encoded, <see cref="IndexKeyCodec"/>) cost no
+/// string on the way. Bounded: once <see cref="Capacity"/> distinct values are pooled, new ones are simply not pooled.
 /// </summary>
 internal sealed class StringValuePool
 {
