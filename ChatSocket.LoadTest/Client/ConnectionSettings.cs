@@ -5,4 +5,5 @@ namespace ChatSocket.LoadTest.Client;
 /// <param name="ReceiveBufferBytes">Initial receive buffer (it grows for larger frames).</param>
 /// <param name="MaxFrameBytes">Largest server message accepted.</param>
 /// <param name="ZeroByteReads">Wait for data with a zero-byte read and hold no buffer while idle.</param>
-internal sealed record ConnectionSettings(int MaxPendingSendBytes, int ReceiveBufferBytes, int MaxFrameBytes, bool ZeroByteReads);
+/// <param name="KernelReceiveTimes">Time each read by the kernel's arrival stamp (<see cref="KernelReceiveClock"/>).</param>
+internal sealed record ConnectionSettings(int MaxPendingSendBytes, int ReceiveBufferBytes, int MaxFrameBytes, bool ZeroByteReads, bool KernelReceiveTimes = false);

@@ -20,6 +20,8 @@ internal sealed class WsConnection : IDisposable
     private readonly int _maxPendingSend;
     private readonly int _maxFrame;
     private readonly bool _zeroByteReads;
+    private readonly bool _kernelReceiveTimes;
+    private int _descriptor = -1;
     private readonly Lock _sendLock = new();
     private readonly SemaphoreSlim _sendSignal = new(0, 1);
     private byte[] _pending = [];
@@ -33,12 +35,13 @@ internal sealed class WsConnection : IDisposable
     private readonly FrameParser _parser;
     private long _sendDrops;
 
-    private WsConnection(Socket socket, int maxPendingSend, int maxFrame, bool zeroByteReads)
+    private WsConnection(Socket socket, int maxPendingSend, int maxFrame, bool zeroByteReads, bool kernelReceiveTimes)
     {
         _socket = socket;
         _maxPendingSend = maxPendingSend;
         _maxFrame = maxFrame;
         _zeroByteReads = zeroByteReads;
+        _kernelReceiveTimes = kernelReceiveTimes;
         _maskState = (uint)Random.Shared.Next(1, int.MaxValue);
         _parser = new FrameParser(maxFrame, payload => Enqueue(WebSocketOpcode.Pong, payload, bounded: false));
     }
@@ -64,7 +67,13 @@ internal sealed class WsConnection : IDisposable
             TryDeferPortChoice(socket);
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server, cancellationToken);
-            connection = new WsConnection(socket, settings.MaxPendingSendBytes, settings.MaxFrameBytes, settings.ZeroByteReads);
+            connection = new WsConnection(socket, settings.MaxPendingSendBytes, settings.MaxFrameBytes, settings.ZeroByteReads, settings.KernelReceiveTimes);
+            if (settings.KernelReceiveTimes)
+            {
+                KernelReceiveClock.Enable(socket);
+                connection._descriptor = (int)socket.Handle;
+            }
+
             await connection.UpgradeAsync(host, pathAndQuery, settings.ReceiveBufferBytes, cancellationToken);
             return connection;
         }
@@ -297,16 +306,35 @@ internal sealed class WsConnection : IDisposable
                 _receiveBuffer = ArrayPool<byte>.Shared.Rent(bufferSize);
             }
 
-            var read = _receiveCount < _receiveBuffer.Length
-                ? await _socket.ReceiveAsync(_receiveBuffer.AsMemory(_receiveCount), SocketFlags.None, cancellationToken)
-                : throw new InvalidDataException("receive buffer full");
+            if (_receiveCount == _receiveBuffer.Length)
+            {
+                throw new InvalidDataException("receive buffer full");
+            }
+
+            int read;
+            long now;
+            if (_kernelReceiveTimes)
+            {
+                read = KernelReceiveClock.Receive(_descriptor, _receiveBuffer.AsSpan(_receiveCount), out now);
+                if (read < 0)
+                {
+                    // Nothing there yet: wait for data without a read of our own (the next read takes the kernel's time).
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    continue;
+                }
+            }
+            else
+            {
+                read = await _socket.ReceiveAsync(_receiveBuffer.AsMemory(_receiveCount), SocketFlags.None, cancellationToken);
+                now = Stopwatch.GetTimestamp();
+            }
+
             if (read == 0)
             {
                 return CloseStatus is null ? "server closed the TCP connection without a close frame" : $"closed by server ({CloseStatus})";
             }
 
             _receiveCount += read;
-            var now = Stopwatch.GetTimestamp();
             var consumed = _parser.Parse(_receiveBuffer.AsSpan(0, _receiveCount), handler, now, out var needed, out var closeStatus);
             if (closeStatus is not null)
             {

@@ -30,6 +30,9 @@ internal sealed class LoadOptions
     /// <summary>Aggregate offered rate, messages sent per second over all senders [--rate]. Default 2,000.</summary>
     public double Rate { get; set; } = 2000;
 
+    /// <summary>Where arrival times come from [--receive-time user|kernel]. Default user.</summary>
+    public ReceiveTimeSource ReceiveTime { get; set; } = ReceiveTimeSource.User;
+
     /// <summary>Payload size in bytes (the raw frame, or ChatSocket's <c>content</c>) [--size]. Default 100, minimum 34 (the marker).</summary>
     public int Size { get; set; } = 100;
 
@@ -159,6 +162,7 @@ internal sealed class LoadOptions
         Require(problems, MaxSteps is >= 1 and <= 50, "--max-steps must be between 1 and 50");
         Require(problems, MaxPendingSendBytes >= 64 * 1024, "--max-pending-send must be at least 65536");
         Require(problems, MaxFrameBytes >= ReceiveBufferBytes, "--max-frame must be at least the receive buffer");
+        Require(problems, ReceiveTime == ReceiveTimeSource.User || OperatingSystem.IsLinux(), "--receive-time kernel needs Linux");
         Require(problems, (long)Rooms * SendersPerRoom <= PayloadMarker.MaxSenders, $"at most {PayloadMarker.MaxSenders} senders in all");
         Require(problems, RoomPrefix.Length is >= 1 and <= 40 && RoomPrefix.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'), "--room-prefix: 1-40 letters, digits, '-' or '_'");
         return problems;

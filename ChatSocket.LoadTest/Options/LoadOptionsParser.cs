@@ -18,6 +18,7 @@ internal static class LoadOptionsParser
           --ramp-up 0s       spread connection opening   --connect-concurrency 200 --connect-timeout 15s
           --source-ips 127.0.0.1-127.0.0.8               --json out.json   --quiet
           --server-pid PID   read the server's RSS and CPU time from /proc
+          --receive-time user|kernel   arrival times from the generator's reads (default) or the kernel's stamps
           max-rate:   --max-p99 100ms --step-factor 1.5 --max-steps 8   (starts at --rate)
           idle:       --connections 10000 --idle-warmup-connections 100 (held for --duration)
           join-storm: --clients 2000 --history 50
@@ -109,6 +110,7 @@ internal static class LoadOptionsParser
         {
             case "url": o.Url = Uri.TryCreate(value, UriKind.Absolute, out var url) ? url : throw new FormatException("not an absolute URL"); break;
             case "protocol": o.Protocol = value.ToLowerInvariant() switch { "chatsocket" => WireProtocol.ChatSocket, "raw" => WireProtocol.Raw, _ => throw new FormatException("chatsocket or raw") }; break;
+            case "receive-time": o.ReceiveTime = value.ToLowerInvariant() switch { "user" => ReceiveTimeSource.User, "kernel" => ReceiveTimeSource.Kernel, _ => throw new FormatException("user or kernel") }; break;
             case "mode": o.Mode = value.ToLowerInvariant() switch { "run" => LoadMode.Run, "max-rate" => LoadMode.MaxRate, "idle" => LoadMode.Idle, "join-storm" => LoadMode.JoinStorm, _ => throw new FormatException("run, max-rate, idle or join-storm") }; break;
             case "rooms": o.Rooms = ParseInt(value); break;
             case "clients-per-room": o.ClientsPerRoom = ParseInt(value); break;

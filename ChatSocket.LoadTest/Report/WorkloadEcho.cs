@@ -33,6 +33,10 @@ internal sealed record WorkloadEcho
     [JsonPropertyName("duration_s")]
     public double DurationSeconds { get; init; }
 
+    /// <summary>Where arrival times came from: user (the generator's reads) or kernel (the sockets' stamps).</summary>
+    [JsonPropertyName("receive_time")]
+    public string ReceiveTime { get; init; } = "user";
+
     /// <summary>Room name prefix.</summary>
     [JsonPropertyName("room_prefix")]
     public string RoomPrefix { get; init; } = "";

@@ -64,7 +64,8 @@ internal sealed class ClientFleet : IAsyncDisposable
     public async Task ConnectAsync(IReadOnlyList<LoadClient> pending, int history, TimeSpan rampUp, bool zeroByteReads, CancellationToken cancellationToken)
     {
         var options = _state.Options;
-        var settings = new ConnectionSettings(options.MaxPendingSendBytes, options.ReceiveBufferBytes, options.MaxFrameBytes, zeroByteReads);
+        var settings = new ConnectionSettings(
+            options.MaxPendingSendBytes, options.ReceiveBufferBytes, options.MaxFrameBytes, zeroByteReads, options.ReceiveTime == ReceiveTimeSource.Kernel);
         var start = Stopwatch.GetTimestamp();
         var spacingTicks = pending.Count > 1 ? (long)(rampUp.TotalSeconds * Stopwatch.Frequency / pending.Count) : 0;
         var connected = new LoadClient?[pending.Count];

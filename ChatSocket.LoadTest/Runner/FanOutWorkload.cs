@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatSocket.LoadTest.Client;
 using ChatSocket.LoadTest.Metrics;
 using ChatSocket.LoadTest.Options;
 using ChatSocket.LoadTest.Report;
@@ -88,6 +89,11 @@ internal sealed class FanOutWorkload(RunState state, TextWriter output)
         foreach (var s in steps.Where(s => s.MaxSendLagMs > 100))
         {
             notes.Add($"at {s.OfferedMessagesPerSecond:F0} msgs/s messages left the generator up to {s.MaxSendLagMs:F0} ms late: latency includes the generator's own delay");
+        }
+
+        if (_options.ReceiveTime == ReceiveTimeSource.Kernel)
+        {
+            notes.Add($"arrival times from the kernel's stamps: {KernelReceiveClock.StampedReads} reads stamped, {KernelReceiveClock.UnstampedReads} timed on reading");
         }
 
         var mode = _options.Mode == LoadMode.MaxRate ? "max-rate" : "run";

@@ -37,6 +37,7 @@ internal static class LoadRunner
         WarmupSeconds = options.Warmup.TotalSeconds,
         DurationSeconds = options.Duration.TotalSeconds,
         RoomPrefix = options.RoomPrefix,
+        ReceiveTime = options.ReceiveTime == ReceiveTimeSource.Kernel ? "kernel" : "user",
     };
 
     /// <summary>Where the run happened.</summary>

@@ -45,6 +45,26 @@ public sealed class LoadRunnerSmokeTests
     }
 
     [Test]
+    public async Task A_run_timed_by_the_kernels_receive_stamps_is_as_correct_and_says_so()
+    {
+        var options = SmallRun();
+        options.ReceiveTime = ReceiveTimeSource.Kernel;
+
+        var report = await LoadRunner.RunAsync(options, TextWriter.Null, CancellationToken.None).WaitAsync(Deadline);
+
+        var step = report.Steps.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(step.DeliveredTotal, Is.EqualTo(step.ExpectedTotal));
+            Assert.That(step.Lost + step.Duplicates + step.OutOfOrder, Is.Zero);
+            Assert.That(step.Latency.Count, Is.GreaterThan(0));
+            Assert.That(report.Workload.ReceiveTime, Is.EqualTo("kernel"));
+            Assert.That(report.Notes, Has.Some.Match(@"arrival times from the kernel's stamps: [1-9]\d* reads stamped"));
+            Assert.That(report.Correct, Is.True);
+        });
+    }
+
+    [Test]
     public async Task Connections_are_spread_over_the_given_source_addresses()
     {
         var options = SmallRun();

@@ -17,6 +17,10 @@ WORKLOADS = {
     "rooms10": "10 rooms x 100 clients, 10 senders each, 4,000 msgs/s offered = 400k deliveries/s",
     "rooms10half": "10 rooms x 100 clients, 10 senders each, 2,000 msgs/s offered = 200k deliveries/s",
     "rooms10quarter": "10 rooms x 100 clients, 10 senders each, 1,000 msgs/s offered = 100k deliveries/s",
+    "fanout50": "1 room x 1,000 clients, 10 senders, 50 msgs/s offered = 50k deliveries/s",
+    "fanout25": "1 room x 1,000 clients, 10 senders, 25 msgs/s offered = 25k deliveries/s",
+    "rooms10eighth": "10 rooms x 100 clients, 10 senders each, 500 msgs/s offered = 50k deliveries/s",
+    "rooms10sixteenth": "10 rooms x 100 clients, 10 senders each, 250 msgs/s offered = 25k deliveries/s",
     "rooms200": "200 rooms x 25 clients, 2 senders each, 8,000 msgs/s offered = 200k deliveries/s",
     "coldstart": "Cold start: 1 room x 1,000 at 400k deliveries/s from the server's first second (no warm-up)",
 }
@@ -26,7 +30,7 @@ ORDER = ["chatsocket", "chatsocket-persist", "uws", "bun", "node-ws", "gorilla"]
 def load(directory):
     runs = {}
     for path in glob.glob(os.path.join(directory, "*.json")):
-        match = re.match(r"(.+?)-(fanout400|fanout100|fanout|rooms10half|rooms10quarter|rooms10|rooms200|coldstart|idle|joinstorm|maxrate)(?:-r(\d+))?\.json$", os.path.basename(path))
+        match = re.match(r"(.+?)-(fanout400|fanout100|fanout50|fanout25|fanout|rooms10half|rooms10quarter|rooms10eighth|rooms10sixteenth|rooms10|rooms200|coldstart|idle|joinstorm|maxrate)(?:-r(\d+))?\.json$", os.path.basename(path))
         if not match:
             continue
         with open(path) as f:
