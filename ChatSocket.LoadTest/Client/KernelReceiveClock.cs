@@ -40,14 +40,30 @@ internal static partial class KernelReceiveClock
     /// </summary>
     /// <exception cref="SocketException">The connection failed.</exception>
     /// <exception cref="ObjectDisposedException">The socket was closed (by the connection's send side).</exception>
-    public static unsafe int Receive(int descriptor, Span<byte> buffer, out long receivedTicks)
+    public static unsafe int Receive(SafeSocketHandle socket, Span<byte> buffer, out long receivedTicks)
     {
         var control = stackalloc byte[ControlBytes];
+        var referenced = false;
         fixed (byte* data = buffer)
         {
             var vector = new IoVector { Base = (nint)data, Length = (nuint)buffer.Length };
             var header = new MessageHeader { Vectors = (nint)(&vector), VectorCount = 1, Control = (nint)control, ControlLength = ControlBytes };
-            var read = recvmsg(descriptor, &header, MsgDontWait);
+            nint read;
+            try
+            {
+                // Held for the call: were the send side to close the socket meanwhile, a new socket could get its descriptor
+                // number and this read would take that socket's bytes. A closed handle throws ObjectDisposedException here.
+                socket.DangerousAddRef(ref referenced);
+                read = recvmsg((int)socket.DangerousGetHandle(), &header, MsgDontWait);
+            }
+            finally
+            {
+                if (referenced)
+                {
+                    socket.DangerousRelease();
+                }
+            }
+
             if (read < 0)
             {
                 receivedTicks = 0;

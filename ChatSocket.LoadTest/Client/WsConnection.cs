@@ -20,8 +20,8 @@ internal sealed class WsConnection : IDisposable
     private readonly int _maxPendingSend;
     private readonly int _maxFrame;
     private readonly bool _zeroByteReads;
-    private readonly bool _kernelReceiveTimes;
-    private int _descriptor = -1;
+    // Set when reads take the kernel's receive time (KernelReceiveClock); null for plain reads.
+    private readonly SafeSocketHandle? _kernelTimedSocket;
     private readonly Lock _sendLock = new();
     private readonly SemaphoreSlim _sendSignal = new(0, 1);
     private byte[] _pending = [];
@@ -41,7 +41,12 @@ internal sealed class WsConnection : IDisposable
         _maxPendingSend = maxPendingSend;
         _maxFrame = maxFrame;
         _zeroByteReads = zeroByteReads;
-        _kernelReceiveTimes = kernelReceiveTimes;
+        if (kernelReceiveTimes)
+        {
+            KernelReceiveClock.Enable(socket);
+            _kernelTimedSocket = socket.SafeHandle;
+        }
+
         _maskState = (uint)Random.Shared.Next(1, int.MaxValue);
         _parser = new FrameParser(maxFrame, payload => Enqueue(WebSocketOpcode.Pong, payload, bounded: false));
     }
@@ -68,12 +73,6 @@ internal sealed class WsConnection : IDisposable
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server, cancellationToken);
             connection = new WsConnection(socket, settings.MaxPendingSendBytes, settings.MaxFrameBytes, settings.ZeroByteReads, settings.KernelReceiveTimes);
-            if (settings.KernelReceiveTimes)
-            {
-                KernelReceiveClock.Enable(socket);
-                connection._descriptor = (int)socket.Handle;
-            }
-
             await connection.UpgradeAsync(host, pathAndQuery, settings.ReceiveBufferBytes, cancellationToken);
             return connection;
         }
@@ -313,9 +312,9 @@ internal sealed class WsConnection : IDisposable
 
             int read;
             long now;
-            if (_kernelReceiveTimes)
+            if (_kernelTimedSocket is not null)
             {
-                read = KernelReceiveClock.Receive(_descriptor, _receiveBuffer.AsSpan(_receiveCount), out now);
+                read = KernelReceiveClock.Receive(_kernelTimedSocket, _receiveBuffer.AsSpan(_receiveCount), out now);
                 if (read < 0)
                 {
                     // Nothing there yet: wait for data without a read of our own (the next read takes the kernel's time).

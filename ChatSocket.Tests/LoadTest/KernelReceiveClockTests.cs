@@ -22,20 +22,20 @@ public sealed class KernelReceiveClockTests
         await client.ConnectAsync(listener.LocalEndPoint!).WaitAsync(TimeSpan.FromSeconds(5));
         using var server = await listener.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(5));
         KernelReceiveClock.Enable(client);
-        var descriptor = (int)client.Handle;
+        var handle = client.SafeHandle;
         var buffer = new byte[64];
 
-        var before = KernelReceiveClock.Receive(descriptor, buffer, out _);
+        var before = KernelReceiveClock.Receive(handle, buffer, out _);
         var sending = Stopwatch.GetTimestamp();
         await server.SendAsync("hello"u8.ToArray()).WaitAsync(TimeSpan.FromSeconds(5));
         var sent = Stopwatch.GetTimestamp();
         await Task.Delay(200);
         var stamped = KernelReceiveClock.StampedReads;
-        var read = KernelReceiveClock.Receive(descriptor, buffer, out var arrived);
+        var read = KernelReceiveClock.Receive(handle, buffer, out var arrived);
         var readAt = Stopwatch.GetTimestamp();
         server.Shutdown(SocketShutdown.Send);
         await Task.Delay(50);
-        var atEnd = KernelReceiveClock.Receive(descriptor, buffer, out _);
+        var atEnd = KernelReceiveClock.Receive(handle, buffer, out _);
 
         Assert.Multiple(() =>
         {
