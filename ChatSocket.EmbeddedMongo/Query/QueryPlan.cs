@@ -11,7 +11,7 @@ namespace ChatSocket.EmbeddedMongo.Query;
 internal sealed class QueryPlan
 {
     private readonly BsonValue[] _equals;
-    // The bounds encoded as index keys are (IndexKeyCodec), so that entries compare with them without decoding.
+    // The bounds, encoded as the index keeps its keys (IndexKeyCodec), so that entries compare with them undecoded.
     private readonly byte[] _encodedEquals;
     private readonly byte[]? _lower;
     private readonly byte[]? _upper;
