@@ -4,8 +4,9 @@ using System.Globalization;
 namespace ChatSocket;
 
 /// <summary>
-/// The allowed range of a <see cref="TimeSpan"/> setting. <c>[TimeSpanRange(...)]</c> converts its bounds
-/// with a type converter found by reflection, which a native (trimmed) build cannot promise to keep.
+/// The allowed range of a <see cref="TimeSpan"/> setting, its bounds parsed here. <c>[Range(typeof(TimeSpan), ...)]</c>
+/// converts its bounds with a type converter found by reflection, which a native (trimmed) build cannot promise to
+/// keep.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class TimeSpanRangeAttribute(string minimum, string maximum) : ValidationAttribute("The field {0} must be between {1} and {2}.")
