@@ -14,18 +14,6 @@ namespace ChatSocket.EmbeddedMongo.Storage;
 /// </summary>
 internal static class IndexKeyCodec
 {
-    private const byte Double = 0x01;
-    private const byte String = 0x02;
-    private const byte Undefined = 0x06;
-    private const byte ObjectIdType = 0x07;
-    private const byte Boolean = 0x08;
-    private const byte DateTime = 0x09;
-    private const byte Null = 0x0A;
-    private const byte Int32 = 0x10;
-    private const byte Int64 = 0x12;
-    private const byte MaxKey = 0x7F;
-    private const byte MinKey = 0xFF;
-
     // Bytes before the value in a one-element document { "k": value }: length, type, "k", terminator.
     private const int WrappedValueOffset = 7;
 
@@ -60,7 +48,8 @@ internal static class IndexKeyCodec
         return encoded;
     }
 
-    /// <summary>Decodes a key tuple (for messages such as a duplicate key error).</summary>
+    /// <summary>Decodes a key tuple: the values the comparison's slow path reads, one by one (tests check with it that
+    /// the encoding keeps every value).</summary>
     public static BsonValue[] Decode(byte[] key)
     {
         var values = new List<BsonValue>(2);
@@ -108,9 +97,9 @@ internal static class IndexKeyCodec
         {
             var vx = ox + 1;
             var vy = oy + 1;
-            switch (tx)
+            switch ((BsonType)tx)
             {
-                case String:
+                case BsonType.String:
                     {
                         // UTF-8 byte order is code point order, which is MongoDB's (and BsonOrder's) string order.
                         var lx = RawBson.ReadInt32(x, vx) - 1;
@@ -118,22 +107,22 @@ internal static class IndexKeyCodec
                         return x.AsSpan(vx + 4, lx).SequenceCompareTo(y.AsSpan(vy + 4, ly));
                     }
 
-                case ObjectIdType:
+                case BsonType.ObjectId:
                     // An ObjectId's bytes are big-endian, so byte order is its order.
                     return x.AsSpan(vx, 12).SequenceCompareTo(y.AsSpan(vy, 12));
-                case Int32:
+                case BsonType.Int32:
                     return RawBson.ReadInt32(x, vx).CompareTo(RawBson.ReadInt32(y, vy));
-                case Int64:
-                case DateTime:
+                case BsonType.Int64:
+                case BsonType.DateTime:
                     return BinaryPrimitives.ReadInt64LittleEndian(x.AsSpan(vx)).CompareTo(BinaryPrimitives.ReadInt64LittleEndian(y.AsSpan(vy)));
-                case Double:
+                case BsonType.Double:
                     return CompareDoubles(BinaryPrimitives.ReadDoubleLittleEndian(x.AsSpan(vx)), BinaryPrimitives.ReadDoubleLittleEndian(y.AsSpan(vy)));
-                case Boolean:
+                case BsonType.Boolean:
                     return x[vx].CompareTo(y[vy]);
-                case Null:
-                case Undefined:
-                case MinKey:
-                case MaxKey:
+                case BsonType.Null:
+                case BsonType.Undefined:
+                case BsonType.MinKey:
+                case BsonType.MaxKey:
                     return 0;
             }
         }
