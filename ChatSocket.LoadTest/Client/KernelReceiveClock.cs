@@ -18,7 +18,6 @@ internal static partial class KernelReceiveClock
     private const int MsgDontWait = 0x40;
     private const int ControlBytes = 64;
     private const int ErrnoInterrupted = 4;
-    private const int ErrnoBadDescriptor = 9;
     private const int ErrnoWouldBlock = 11;
     private const int ErrnoConnectionReset = 104;
 
@@ -70,7 +69,6 @@ internal static partial class KernelReceiveClock
                 return Marshal.GetLastPInvokeError() switch
                 {
                     ErrnoWouldBlock or ErrnoInterrupted => -1,
-                    ErrnoBadDescriptor => throw new ObjectDisposedException(nameof(Socket)),
                     ErrnoConnectionReset => throw new SocketException((int)SocketError.ConnectionReset),
                     _ => throw new SocketException((int)SocketError.SocketError),
                 };
