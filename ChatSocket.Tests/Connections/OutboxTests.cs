@@ -277,6 +277,33 @@ public sealed class OutboxTests
     }
 
     [Test]
+    public async Task Queue_lists_reused_after_a_failed_write_carry_none_of_its_frames_to_other_connections()
+    {
+        // Three frames in the batch whose write fails: the lists go back to the shared pool when the loop stops.
+        var failed = new Outbox(capacity: 10, maxWriteBytes: 1024);
+        for (byte i = 1; i <= 3; i++)
+        {
+            failed.TryEnqueue(new byte[] { 0xEE, i });
+        }
+
+        failed.Open(new RecordingStream(failWrites: true), NoAbort, CancellationToken.None);
+        await failed.WhenStopped().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(failed.Fault, Is.InstanceOf<IOException>());
+
+        // Enough outboxes, one after another, to rent every list the pool can hold, each sending one frame of its own.
+        for (var n = 0; n <= Outbox.MaxPooledLists; n++)
+        {
+            var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);
+            var stream = new RecordingStream();
+            outbox.Open(stream, NoAbort, CancellationToken.None);
+            Assert.That(outbox.TryEnqueue(new byte[] { 7 }, deferWake: true), Is.EqualTo(EnqueueResult.QueuedWakeDeferred));
+            outbox.WakeInline();
+
+            Assert.That(stream.Writes.SelectMany(w => w), Is.EqualTo(new byte[] { 7 }), $"outbox {n} wrote another connection's frames");
+        }
+    }
+
+    [Test]
     public async Task After_its_token_is_cancelled_a_queued_frame_is_not_written_and_the_transport_is_aborted()
     {
         var outbox = new Outbox(capacity: 10, maxWriteBytes: 1024);

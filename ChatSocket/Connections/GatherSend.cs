@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Threading.Tasks.Sources;
 
@@ -8,17 +7,24 @@ namespace ChatSocket.Connections;
 /// One gather send (<c>sendmsg</c>) in flight, taken from a pool shared by every connection. The socket's own
 /// buffer-list send keeps an operation object of about 250 bytes on each socket for as long as the socket lives, and
 /// makes a task per send; an idle connection needs neither, and a fan-out makes thousands of sends a second (issue 11).
-/// Pool policy: a rent when the pool is empty makes a new one; a return when it holds <see cref="MaxPooled"/> drops
-/// the returned one. A pooled operation still refers to the last socket it sent on (the framework keeps it) until its
-/// next use: at most <see cref="MaxPooled"/> closed sockets are kept that way, never their frames.
+/// Pool policy (<see cref="BoundedPool{T}"/>): a rent when the pool is empty makes a new one; a return when it holds
+/// <see cref="MaxPooled"/> drops the returned one. A pooled operation still refers to the last socket it sent on (the
+/// framework keeps it) until its next use: at most <see cref="MaxPooled"/> closed sockets are kept that way, never
+/// their frames.
 /// </summary>
 internal sealed class GatherSend : SocketAsyncEventArgs, IValueTaskSource<int>
 {
     /// <summary>Sends in flight at once are few (a send waits only on a full socket buffer): this many are kept.</summary>
     public const int MaxPooled = 256;
 
-    private static readonly ConcurrentQueue<GatherSend> Pool = new();
-    private static int _pooled;
+    /// <summary>An operation whose I/O vector a large batch grew past this many segments is not pooled.</summary>
+    public const int MaxPooledSegments = 64;
+
+    private static readonly BoundedPool<GatherSend> Pool = new(MaxPooled);
+
+    // The I/O vector handed to the socket: this operation's own list, so that a send boxes no segment of the caller's
+    // array (the socket copies it into its own list at once).
+    private readonly List<ArraySegment<byte>> _segments = [];
 
     private ManualResetValueTaskSourceCore<int> _completion = new() { RunContinuationsAsynchronously = true };
 
@@ -27,43 +33,41 @@ internal sealed class GatherSend : SocketAsyncEventArgs, IValueTaskSource<int>
     {
     }
 
-    /// <summary>Sends <paramref name="segments"/> with a pooled operation; the bytes the socket took (possibly not
-    /// all). Socket errors are <see cref="SocketException"/>s; a closed socket, <see cref="ObjectDisposedException"/>.</summary>
-    public static async ValueTask<int> SendAsync(Socket socket, ArraySegment<ArraySegment<byte>> segments)
+    /// <summary>Sends <c>segments[offset..offset+count)</c> with a pooled operation; the bytes the socket took
+    /// (possibly not all). Socket errors are <see cref="SocketException"/>s; a closed socket,
+    /// <see cref="ObjectDisposedException"/>.</summary>
+    public static async ValueTask<int> SendAsync(Socket socket, ArraySegment<byte>[] segments, int offset, int count)
     {
-        if (!Pool.TryDequeue(out var send))
+        if (!Pool.TryRent(out var send))
         {
             send = new GatherSend();
-        }
-        else
-        {
-            Interlocked.Decrement(ref _pooled);
         }
 
         try
         {
-            return await send.StartAsync(socket, segments);
+            return await send.StartAsync(socket, segments, offset, count);
         }
         finally
         {
             // No frame stays referenced by a pooled operation.
             send.BufferList = null;
-            if (Interlocked.Increment(ref _pooled) <= MaxPooled)
+            send._segments.Clear();
+            if (send._segments.Capacity > MaxPooledSegments || !Pool.TryReturn(send))
             {
-                Pool.Enqueue(send);
-            }
-            else
-            {
-                Interlocked.Decrement(ref _pooled);
                 send.Dispose();
             }
         }
     }
 
-    private ValueTask<int> StartAsync(Socket socket, IList<ArraySegment<byte>> segments)
+    private ValueTask<int> StartAsync(Socket socket, ArraySegment<byte>[] segments, int offset, int count)
     {
         _completion.Reset();
-        BufferList = segments;
+        for (var i = offset; i < offset + count; i++)
+        {
+            _segments.Add(segments[i]);
+        }
+
+        BufferList = _segments;
         if (!socket.SendAsync(this))
         {
             // Completed at once (the usual case: the socket's buffer had room).

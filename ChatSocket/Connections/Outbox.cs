@@ -28,6 +28,17 @@ internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backl
     /// <summary>How many times its capacity a queue may hold while its client keeps reading (see the class).</summary>
     public const int ServerBehindAllowance = 4;
 
+    /// <summary>Queue lists kept for reuse across all outboxes (see <see cref="Lists"/>).</summary>
+    public const int MaxPooledLists = 1_024;
+
+    /// <summary>A list a burst grew past this many frames is let go when its loop stops, not pooled.</summary>
+    public const int MaxPooledListCapacity = 64;
+
+    // A running send loop holds two lists; an idle outbox none. At low rates every delivery starts and stops a loop,
+    // and a new pair of lists per start was most of what a delivery allocated (issue 11): stopped loops give theirs
+    // back here, emptied, so that no frame stays referenced.
+    private static readonly BoundedPool<List<ReadOnlyMemory<byte>>> Lists = new(MaxPooledLists);
+
     // The lock is the outbox itself, which only its connection holds: a separate lock object would cost every idle
     // connection 40 bytes (issue 11).
     private List<ReadOnlyMemory<byte>>? _pending; // null when nothing is queued and no loop runs
@@ -120,7 +131,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backl
                 return EnqueueResult.Full;
             }
 
-            (_pending ??= []).Add(frame);
+            (_pending ??= RentList()).Add(frame);
             if (uncapped)
             {
                 _pendingUncapped++;
@@ -173,7 +184,7 @@ internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backl
                 CaughtUpLocked();
             }
 
-            (_pending ??= []).Add(frame);
+            (_pending ??= RentList()).Add(frame);
             _completed = true;
             if (!TryStartLocked())
             {
@@ -299,13 +310,31 @@ internal sealed class Outbox(int capacity, int maxWriteBytes, SendBacklog? backl
         Run();
     }
 
-    // Under the lock. The lists are dropped: an idle connection holds none.
+    // Under the lock. The lists go back to the pool: an idle connection holds none.
     private void StopLocked()
     {
         CaughtUpLocked();
         _running = false;
+        ReturnList(_pending);
+        ReturnList(_batch);
         _pending = null;
         _batch = null;
+    }
+
+    private static List<ReadOnlyMemory<byte>> RentList() => Lists.TryRent(out var list) ? list : [];
+
+    private static void ReturnList(List<ReadOnlyMemory<byte>>? list)
+    {
+        if (list is null)
+        {
+            return;
+        }
+
+        list.Clear();
+        if (list.Capacity <= MaxPooledListCapacity)
+        {
+            Lists.TryReturn(list);
+        }
     }
 
     // Under the lock: the queue past its capacity was taken or dropped.

@@ -53,7 +53,7 @@ internal sealed class SocketFrameWriter(Socket socket) : IGatherWriter
         {
             while (true)
             {
-                var sent = await GatherSend.SendAsync(socket, new ArraySegment<ArraySegment<byte>>(segments, first, count - first));
+                var sent = await GatherSend.SendAsync(socket, segments, first, count - first);
                 bytes -= sent;
                 if (bytes <= 0)
                 {
