@@ -14,9 +14,6 @@ internal sealed class BoundedPool<T>(int capacity)
     private readonly ConcurrentQueue<T> _items = new();
     private int _count;
 
-    /// <summary>The most this pool holds.</summary>
-    public int Capacity => capacity;
-
     /// <summary>Objects held now.</summary>
     public int Count => Volatile.Read(ref _count);
 
