@@ -27,7 +27,10 @@ internal static partial class KernelReceiveClock
     /// <summary>Reads that carried the kernel's time.</summary>
     public static long StampedReads => Interlocked.Read(ref s_stamped);
 
-    /// <summary>Reads without it (data that arrived before the option was set); they are timed on reading.</summary>
+    /// <summary>
+    /// Reads without it: data that arrived before the option was set, or just after, before the kernel's deferred
+    /// switch for stamping took effect. They are timed on reading, which can only overstate a latency.
+    /// </summary>
     public static long UnstampedReads => Interlocked.Read(ref s_unstamped);
 
     /// <summary>Asks the kernel to time every segment the socket receives from now on.</summary>
