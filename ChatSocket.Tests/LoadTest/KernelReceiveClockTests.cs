@@ -64,9 +64,11 @@ public sealed class KernelReceiveClockTests
         {
             var stamped = KernelReceiveClock.StampedReads;
             await server.SendAsync("p"u8.ToArray()).WaitAsync(TimeSpan.FromSeconds(5));
+            var deadline = Stopwatch.GetTimestamp() + (5 * Stopwatch.Frequency);
             int read;
             while ((read = KernelReceiveClock.Receive(handle, buffer, out _)) < 0)
             {
+                Assert.That(Stopwatch.GetTimestamp(), Is.LessThan(deadline), "the probe byte arrived within 5 s");
                 await Task.Delay(1);
             }
 
