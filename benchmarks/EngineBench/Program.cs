@@ -1,6 +1,6 @@
 using EngineBench;
 
-// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|text-alloc|all]
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|single-insert|text-alloc|all]
 var mode = args.Length > 0 ? args[0] : "all";
 if (mode is "insert" or "all")
 {
@@ -31,6 +31,11 @@ if (mode is "history" or "all")
 if (mode is "search-insert")
 {
     await SearchBenchmark.InsertCostAsync();
+}
+
+if (mode is "single-insert")
+{
+    await SingleInsertProbe.RunAsync();
 }
 
 if (mode is "search")

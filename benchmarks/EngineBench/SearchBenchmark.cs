@@ -141,6 +141,9 @@ internal static class SearchBenchmark
 
     private static string RoomId(int room) => "room-" + room.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>All the server's indexes (its defaults: search and statistics on).</summary>
+    internal static Task CreateServerIndexesAsync(IMongoCollection<BsonDocument> collection) => CreateIndexesAsync(collection, text: true, stats: true);
+
     // The server's indexes (Persistence/MessageStore.EnsureIndexesAsync), as index documents.
     private static async Task CreateIndexesAsync(IMongoCollection<BsonDocument> collection, bool text, bool stats)
     {
