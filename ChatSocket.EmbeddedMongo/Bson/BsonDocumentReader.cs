@@ -76,24 +76,17 @@ internal static class BsonDocumentReader
                 throw new FormatException($"BSON document ends at byte {pos} of {bytes.Length}.");
             }
 
+            var name = TakeCString(body, ref pos);
             if (document is not null)
             {
-                var name = ReadCString(body, ref pos);
-
                 // Add throws on a repeated name, as the library's reader did (InvalidOperationException).
-                document.Add(name, ReadValue(body, ref pos, type, depth));
-                continue;
+                document.Add(KnownFieldNames.Find(name) ?? Decode(name), ReadValue(body, ref pos, type, depth));
             }
-
-            // The keys of an array are its indexes; the library skips them unread, and so does this.
-            var keyLength = body[pos..].IndexOf((byte)0);
-            if (keyLength < 0)
+            else
             {
-                throw new FormatException("BSON array key has no terminating NUL.");
+                // The keys of an array are its indexes; the library skips them undecoded, and so does this.
+                array!.Add(ReadValue(body, ref pos, type, depth));
             }
-
-            pos += keyLength + 1;
-            array!.Add(ReadValue(body, ref pos, type, depth));
         }
     }
 
@@ -140,8 +133,8 @@ internal static class BsonDocumentReader
             case 0x0A: return BsonNull.Value;
             case 0x0B:
                 {
-                    var pattern = ReadCString(body, ref pos);
-                    return new BsonRegularExpression(pattern, ReadCString(body, ref pos));
+                    var pattern = Decode(TakeCString(body, ref pos));
+                    return new BsonRegularExpression(pattern, Decode(TakeCString(body, ref pos)));
                 }
 
             case 0x0D: return new BsonJavaScript(ReadString(body, ref pos));
@@ -210,17 +203,18 @@ internal static class BsonDocumentReader
         return Decode(bytes[..^1]);
     }
 
-    private static string ReadCString(ReadOnlySpan<byte> body, ref int pos)
+    /// <summary>Takes a NUL-terminated string (a name, a pattern): its bytes without the NUL.</summary>
+    private static ReadOnlySpan<byte> TakeCString(ReadOnlySpan<byte> body, ref int pos)
     {
         var length = body[pos..].IndexOf((byte)0);
         if (length < 0)
         {
-            throw new FormatException("BSON C string has no terminating NUL.");
+            throw new FormatException("BSON name or C string has no terminating NUL.");
         }
 
-        var text = Decode(body.Slice(pos, length));
+        var bytes = body.Slice(pos, length);
         pos += length + 1;
-        return text;
+        return bytes;
     }
 
     private static string Decode(ReadOnlySpan<byte> utf8)
