@@ -79,7 +79,7 @@ internal static class RawBson
     public static BsonValue? GetField(byte[] doc, ReadOnlySpan<byte> name) =>
         TryFind(doc, name, out var type, out var offset, out var size) ? ReadValue(doc, type, offset, size) : null;
 
-    /// <summary>Decodes one value; scalar types are read directly, the rest through the BSON library.</summary>
+    /// <summary>Decodes one value; common scalar types are read here, the rest by <see cref="BsonDocumentReader"/>.</summary>
     public static BsonValue ReadValue(byte[] buffer, byte type, int offset, int size)
     {
         var span = buffer.AsSpan(offset, size);
@@ -87,7 +87,7 @@ internal static class RawBson
         {
             case 0x01: return new BsonDouble(BinaryPrimitives.ReadDoubleLittleEndian(span));
             case 0x02: return new BsonString(Encoding.UTF8.GetString(span.Slice(4, size - 5)));
-            case 0x03: return ReadDocument(buffer, offset, size);
+            case 0x03: return BsonDocumentReader.ReadDocument(span);
             case 0x07: return new BsonObjectId(new ObjectId(span.ToArray()));
             case 0x08: return span[0] != 0 ? BsonBoolean.True : BsonBoolean.False;
             case 0x09: return new BsonDateTime(BinaryPrimitives.ReadInt64LittleEndian(span));
@@ -96,20 +96,19 @@ internal static class RawBson
             case 0x12: return new BsonInt64(BinaryPrimitives.ReadInt64LittleEndian(span));
             case 0xFF: return BsonMinKey.Value;
             case 0x7F: return BsonMaxKey.Value;
-            default:
-                {
-                    // Rare types: wrap the value in a one-element document and let the library decode it.
-                    var wrapper = new byte[4 + 1 + 1 + size + 1];
-                    BinaryPrimitives.WriteInt32LittleEndian(wrapper, wrapper.Length);
-                    wrapper[4] = type;
-                    span.CopyTo(wrapper.AsSpan(6));
-                    return ReadDocument(wrapper, 0, wrapper.Length)[0];
-                }
+            default: return BsonDocumentReader.ReadValue(span, type);
         }
     }
 
-    /// <summary>Parses a whole document (or a slice holding one).</summary>
-    public static BsonDocument ReadDocument(byte[] buffer, int offset, int size)
+    /// <summary>Parses a whole document (or a slice holding exactly one); malformed bytes throw FormatException.</summary>
+    public static BsonDocument ReadDocument(byte[] buffer, int offset, int size) =>
+        BsonDocumentReader.ReadDocument(buffer.AsSpan(offset, size));
+
+    /// <summary>
+    /// The library's parse, which <see cref="ReadDocument(byte[], int, int)"/> replaced: kept as the reference the
+    /// tests and the benchmark compare the hand-written reader with.
+    /// </summary>
+    internal static BsonDocument ReadDocumentWithLibrary(byte[] buffer, int offset, int size)
     {
         using var stream = new MemoryStream(buffer, offset, size, writable: false);
         using var reader = new BsonBinaryReader(stream);

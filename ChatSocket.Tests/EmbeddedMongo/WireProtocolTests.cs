@@ -35,9 +35,11 @@ public sealed class WireProtocolTests
         await _server.DisposeAsync().AsTask().WaitAsync(Deadline);
     }
 
-    private static byte[] OpMsg(int requestId, BsonDocument body, uint flags = 0, bool checksum = false)
+    private static byte[] OpMsg(int requestId, BsonDocument body, uint flags = 0, bool checksum = false) =>
+        OpMsg(requestId, body.ToBson(), flags, checksum);
+
+    private static byte[] OpMsg(int requestId, byte[] bson, uint flags = 0, bool checksum = false)
     {
-        var bson = body.ToBson();
         var length = 16 + 4 + 1 + bson.Length + (checksum ? 4 : 0);
         var message = new byte[length];
         BinaryPrimitives.WriteInt32LittleEndian(message, length);
@@ -114,17 +116,32 @@ public sealed class WireProtocolTests
         var message = OpMsg(51, new BsonDocument { { "ping", 1 }, { "$db", "admin" } });
         message[21 + 4] = 0x42;
 
+        await AssertClosesOnlyThisConnectionAsync(message);
+    }
+
+    [TestCase(new byte[] { 0x02, (byte)'s', 0, 3, 0, 0, 0, 0xC3, 0x28, 0 }, TestName = "Invalid UTF-8 in a body closes the connection and the next one is served")]
+    [TestCase(new byte[] { 0x10, (byte)'p', (byte)'i', (byte)'n', (byte)'g', 0, 1, 0, 0, 0 }, TestName = "A repeated field name in a body closes the connection and the next one is served")]
+    public async Task A_body_the_reader_refuses_closes_only_that_connection(byte[] element)
+    {
+        var body = BsonBytes.Document(BsonBytes.Element(0x10, "ping", BsonBytes.Int32(1)), element, BsonBytes.Element(0x02, "$db", BsonBytes.String("admin")));
+
+        await AssertClosesOnlyThisConnectionAsync(OpMsg(61, body));
+    }
+
+    /// <summary>Sends the message, expects this connection closed unanswered, and a new one answered.</summary>
+    private async Task AssertClosesOnlyThisConnectionAsync(byte[] message)
+    {
         await _stream.WriteAsync(message).AsTask().WaitAsync(Deadline);
         var read = await _stream.ReadAsync(new byte[16]).AsTask().WaitAsync(Deadline);
         using var other = new TcpClient();
         await other.ConnectAsync("127.0.0.1", _server.Port).WaitAsync(Deadline);
         await using var otherStream = other.GetStream();
-        await otherStream.WriteAsync(OpMsg(52, new BsonDocument { { "ping", 1 }, { "$db", "admin" } })).AsTask().WaitAsync(Deadline);
+        await otherStream.WriteAsync(OpMsg(99, new BsonDocument { { "ping", 1 }, { "$db", "admin" } })).AsTask().WaitAsync(Deadline);
         var header = new byte[16];
         await otherStream.ReadExactlyAsync(header).AsTask().WaitAsync(Deadline);
 
         Assert.That(read, Is.EqualTo(0));
-        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)), Is.EqualTo(52));
+        Assert.That(BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)), Is.EqualTo(99));
     }
 
     [Test]

@@ -1,6 +1,6 @@
 using EngineBench;
 
-// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|single-insert|text-alloc|all]
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|single-insert|text-alloc|bson-read|all]
 var mode = args.Length > 0 ? args[0] : "all";
 if (mode is "insert" or "all")
 {
@@ -16,6 +16,11 @@ if (mode is "probe")
 if (mode is "text-alloc")
 {
     TextAllocationProbe.Run();
+}
+
+if (mode is "bson-read")
+{
+    await BsonReadProbe.RunAsync();
 }
 
 if (mode is "memory")
