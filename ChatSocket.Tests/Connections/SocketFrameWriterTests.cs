@@ -62,6 +62,80 @@ public sealed class SocketFrameWriterTests
         Assert.That(async () => await writing.WaitAsync(Deadline), Throws.InstanceOf<IOException>());
     }
 
+    [Test]
+    public async Task Frames_the_socket_has_room_for_are_sent_before_the_write_returns()
+    {
+        var (writerSocket, reader) = await PairAsync();
+        using var _ = writerSocket;
+        using var __ = reader;
+        var frames = new List<ReadOnlyMemory<byte>> { Frame(1, 120), Frame(2, 7), Frame(3, 3_000) };
+
+        var writing = new SocketFrameWriter(writerSocket).WriteAsync(frames, CancellationToken.None);
+
+        Assert.That(writing.IsCompletedSuccessfully, Is.True, "an empty socket buffer takes 3 KB at once");
+        Assert.That(await ReadExactlyAsync(reader, 3_127).WaitAsync(Deadline), Is.EqualTo(Frame(1, 120).Concat(Frame(2, 7)).Concat(Frame(3, 3_000)).ToArray()));
+    }
+
+    [Test]
+    public async Task Many_small_writes_to_a_slow_reader_arrive_whole_and_in_order()
+    {
+        // Each write takes part of its frames at once and leaves the rest to wait for the socket, mid-frame.
+        var (writerSocket, reader) = await PairAsync();
+        using var _ = writerSocket;
+        using var __ = reader;
+        var writer = new SocketFrameWriter(writerSocket);
+        var batches = Enumerable.Range(0, 40)
+            .Select(b => Enumerable.Range(0, 1 + (b % 60)).Select(i => (ReadOnlyMemory<byte>)Frame(b + i, 500 + (7_919 * i % 9_000))).ToList())
+            .ToList();
+        var expected = batches.SelectMany(b => b).SelectMany(f => f.ToArray()).ToArray();
+
+        var reading = ReadSlowlyAsync(reader, expected.Length);
+        foreach (var batch in batches)
+        {
+            await writer.WriteAsync(batch, CancellationToken.None).AsTask().WaitAsync(Deadline);
+        }
+
+        Assert.That(await reading.WaitAsync(Deadline), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_write_to_a_closed_socket_is_an_IOException()
+    {
+        var (writerSocket, reader) = await PairAsync();
+        using var __ = reader;
+        var writer = new SocketFrameWriter(writerSocket);
+        writerSocket.Dispose();
+
+        Assert.That(async () => await writer.WriteAsync([Frame(1, 10)], CancellationToken.None), Throws.InstanceOf<IOException>());
+    }
+
+    [Test]
+    public async Task A_write_to_a_peer_that_reset_the_connection_is_an_IOException()
+    {
+        var (writerSocket, reader) = await PairAsync();
+        using var _ = writerSocket;
+        var writer = new SocketFrameWriter(writerSocket);
+        reader.LingerState = new LingerOption(true, 0);
+        reader.Dispose(); // an RST
+
+        // The first send may still be taken by the kernel before the reset is seen; a later one fails.
+        var failed = false;
+        for (var i = 0; i < 50 && !failed; i++)
+        {
+            try
+            {
+                await writer.WriteAsync([Frame(i, 100)], CancellationToken.None).AsTask().WaitAsync(Deadline);
+                await Task.Delay(20);
+            }
+            catch (IOException)
+            {
+                failed = true;
+            }
+        }
+
+        Assert.That(failed, Is.True, "a send to a reset connection fails with an IOException");
+    }
+
     private static byte[] Frame(int seed, int length)
     {
         var bytes = new byte[length];
@@ -83,6 +157,26 @@ public sealed class SocketFrameWriterTests
         var reader = await accepting.WaitAsync(Deadline);
         reader.ReceiveBufferSize = 65_536;
         return (writer, reader);
+    }
+
+    // Reads in small pieces with pauses, so that the writer's socket buffer fills and drains many times.
+    private static async Task<byte[]> ReadSlowlyAsync(Socket socket, int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read, Math.Min(50_000, length - read)), SocketFlags.None);
+            if (n == 0)
+            {
+                throw new IOException($"closed after {read} of {length} bytes");
+            }
+
+            read += n;
+            await Task.Delay(1);
+        }
+
+        return buffer;
     }
 
     private static async Task<byte[]> ReadExactlyAsync(Socket socket, int length)

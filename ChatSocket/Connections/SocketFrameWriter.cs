@@ -15,7 +15,46 @@ internal sealed class SocketFrameWriter(Socket socket) : IGatherWriter
     // Below the kernel's IOV_MAX (1,024): a larger batch goes out in several sends.
     private const int MaxSegments = 512;
 
-    public async ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    // The descriptor for immediate sends (Linux); null: every write takes the asynchronous path.
+    private readonly SafeSocketHandle? _handle = ImmediateSend.IsSupported ? socket.SafeHandle : null;
+
+    /// <summary>Writes every frame: at once when the socket's buffer takes them (the usual case: the write completes
+    /// on this thread, before it returns), else what is left waits for the socket.</summary>
+    public ValueTask WriteAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, CancellationToken cancellationToken)
+    {
+        var sent = 0L;
+        if (_handle is not null && frames.Count is > 0 and <= ImmediateSend.MaxSegments)
+        {
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                sent = ImmediateSend.Send(_handle, frames);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException)
+            {
+                return ValueTask.FromException(ex);
+            }
+
+            var total = 0L;
+            foreach (var frame in frames)
+            {
+                total += frame.Length;
+            }
+
+            if (sent == total)
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        return WriteRestAsync(frames, sent, cancellationToken);
+    }
+
+    /// <summary>Writes one buffer.</summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => WriteAsync([buffer], cancellationToken);
+
+    // The frames but their first `skip` bytes (an immediate send took those), by asynchronous gather sends.
+    private async ValueTask WriteRestAsync(IReadOnlyList<ReadOnlyMemory<byte>> frames, long skip, CancellationToken cancellationToken)
     {
         var segments = ArrayPool<ArraySegment<byte>>.Shared.Rent(Math.Min(frames.Count, MaxSegments));
         try
@@ -29,11 +68,22 @@ internal sealed class SocketFrameWriter(Socket socket) : IGatherWriter
                 for (; next < frames.Count && count < segments.Length; next++)
                 {
                     var frame = frames[next];
+                    if (skip >= frame.Length)
+                    {
+                        skip -= frame.Length;
+                        continue;
+                    }
+
+                    frame = frame[(int)skip..];
+                    skip = 0;
                     segments[count++] = MemoryMarshal.TryGetArray(frame, out var segment) ? segment : new ArraySegment<byte>(frame.ToArray());
                     bytes += frame.Length;
                 }
 
-                await SendAllAsync(segments, count, bytes);
+                if (count > 0)
+                {
+                    await SendAllAsync(segments, count, bytes);
+                }
             }
         }
         finally
@@ -41,9 +91,6 @@ internal sealed class SocketFrameWriter(Socket socket) : IGatherWriter
             ArrayPool<ArraySegment<byte>>.Shared.Return(segments, clearArray: true);
         }
     }
-
-    /// <summary>Writes one buffer.</summary>
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) => WriteAsync([buffer], cancellationToken);
 
     // Sends segments[0..count) whole: a send that takes part of them is followed by one for the rest.
     private async Task SendAllAsync(ArraySegment<byte>[] segments, int count, int bytes)
