@@ -35,10 +35,11 @@ internal sealed class SocketFrameWriter(Socket socket) : IGatherWriter
                 return ValueTask.FromException(ex);
             }
 
+            // Indexed: a foreach through the interface would box the list's enumerator on every delivery.
             var total = 0L;
-            foreach (var frame in frames)
+            for (var i = 0; i < frames.Count; i++)
             {
-                total += frame.Length;
+                total += frames[i].Length;
             }
 
             if (sent == total)
