@@ -63,6 +63,13 @@ public sealed class SocketFrameWriterTests
     }
 
     [Test]
+    public void On_Linux_the_immediate_send_is_available_so_these_tests_exercise_it()
+    {
+        // Without this the probe could turn the fast path off and every test here would pass on the slow one alone.
+        Assert.That(ImmediateSend.IsSupported, Is.EqualTo(OperatingSystem.IsLinux()));
+    }
+
+    [Test]
     public async Task Frames_the_socket_has_room_for_are_sent_before_the_write_returns()
     {
         var (writerSocket, reader) = await PairAsync();

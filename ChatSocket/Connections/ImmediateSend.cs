@@ -21,8 +21,9 @@ internal static unsafe partial class ImmediateSend
     private const int ErrnoInterrupted = 4;
     private const int ErrnoWouldBlock = 11;
 
-    /// <summary>Whether this platform has it (the message header below is Linux's).</summary>
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux();
+    /// <summary>Whether this platform has it: Linux (the message header below is Linux's), with a C library that
+    /// the runtime finds under the name <c>libc</c> (<see cref="Probe"/>).</summary>
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Probe();
 
     /// <summary>
     /// Sends what the socket's buffer takes of <paramref name="frames"/> (at most <see cref="MaxSegments"/>), without
@@ -78,6 +79,22 @@ internal static unsafe partial class ImmediateSend
             {
                 socket.DangerousRelease();
             }
+        }
+    }
+
+    // One call on no descriptor, which the kernel refuses (EBADF): a runtime that cannot resolve the import (a C
+    // library under another name, a native build that does not map "libc") leaves every send to the asynchronous
+    // path instead of failing each connection's first send.
+    private static bool Probe()
+    {
+        try
+        {
+            var header = default(MessageHeader);
+            return sendmsg(-1, &header, MsgDontWait | MsgNoSignal) == -1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 
