@@ -1,6 +1,6 @@
 using EngineBench;
 
-// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|single-insert|text-alloc|bson-read|all]
+// Usage: dotnet run -c Release --project benchmarks/EngineBench -- [insert|history|memory|search|search-insert|single-insert|send|text-alloc|bson-read|all]
 var mode = args.Length > 0 ? args[0] : "all";
 if (mode is "insert" or "all")
 {
@@ -41,6 +41,16 @@ if (mode is "search-insert")
 if (mode is "single-insert")
 {
     await SingleInsertProbe.RunAsync();
+}
+
+if (mode is "send")
+{
+    await SendProbe.RunAsync();
+}
+
+if (mode is "send-sink")
+{
+    await SendProbe.SinkAsync(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture));
 }
 
 if (mode is "search")
