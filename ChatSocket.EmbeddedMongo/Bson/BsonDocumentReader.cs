@@ -79,8 +79,17 @@ internal static class BsonDocumentReader
             var name = TakeCString(body, ref pos);
             if (document is not null)
             {
-                // Add throws on a repeated name, as the library's reader did (InvalidOperationException).
-                document.Add(KnownFieldNames.Find(name) ?? Decode(name), ReadValue(body, ref pos, type, depth));
+                var value = ReadValue(body, ref pos, type, depth);
+                try
+                {
+                    document.Add(KnownFieldNames.Find(name) ?? Decode(name), value);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // A repeated name (Add refuses it). The library's reader let this through as a bug-shaped
+                    // exception, logged with its stack as a failed connection; it is malformed input like the rest.
+                    throw new FormatException("BSON document repeats a field name: " + e.Message, e);
+                }
             }
             else
             {
