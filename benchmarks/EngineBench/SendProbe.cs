@@ -18,25 +18,16 @@ internal static class SendProbe
 
     public static async Task RunAsync()
     {
-        var port = FreePort();
+        // This side listens and the child connects, so the port is this listener's own and nothing has to retry.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         using var sink = Process.Start(Environment.ProcessPath!, [typeof(SendProbe).Assembly.Location, "send-sink", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
         var sockets = new List<Socket>();
         for (var i = 0; i < Sockets; i++)
         {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-                    break;
-                }
-                catch (SocketException) when (attempt < 100)
-                {
-                    await Task.Delay(100);
-                }
-            }
-
+            var socket = await listener.AcceptSocketAsync();
+            socket.NoDelay = true;
             sockets.Add(socket);
         }
 
@@ -58,15 +49,14 @@ internal static class SendProbe
         await sink.WaitForExitAsync();
     }
 
-    /// <summary>The other side: accepts the probe's sockets and reads until each closes.</summary>
+    /// <summary>The other side: connects the probe's sockets and reads each until it closes.</summary>
     public static async Task SinkAsync(int port)
     {
-        var listener = new TcpListener(IPAddress.Loopback, port);
-        listener.Start();
         var reads = new List<Task>();
         for (var i = 0; i < Sockets; i++)
         {
-            var socket = await listener.AcceptSocketAsync();
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
             reads.Add(Task.Run(async () =>
             {
                 var buffer = new byte[65_536];
@@ -95,12 +85,5 @@ internal static class SendProbe
         }
 
         return (Process.GetCurrentProcess().UserProcessorTime - user).TotalMicroseconds / Sends;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
