@@ -96,7 +96,7 @@ public sealed class SocketFrameWriterTests
             .ToList();
         var expected = batches.SelectMany(b => b).SelectMany(f => f.ToArray()).ToArray();
 
-        var reading = ReadSlowlyAsync(reader, expected.Length);
+        var reading = ReadExactlyAsync(reader, expected.Length, slowly: true);
         foreach (var batch in batches)
         {
             await writer.WriteAsync(batch, CancellationToken.None).AsTask().WaitAsync(Deadline);
@@ -166,39 +166,25 @@ public sealed class SocketFrameWriterTests
         return (writer, reader);
     }
 
-    // Reads in small pieces with pauses, so that the writer's socket buffer fills and drains many times.
-    private static async Task<byte[]> ReadSlowlyAsync(Socket socket, int length)
+    // With slowly: in pieces of at most 50 KB with a pause after each, so that the writer's socket buffer fills and
+    // drains many times.
+    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int length, bool slowly = false)
     {
         var buffer = new byte[length];
         var read = 0;
         while (read < length)
         {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read, Math.Min(50_000, length - read)), SocketFlags.None);
+            var n = await socket.ReceiveAsync(buffer.AsMemory(read, slowly ? Math.Min(50_000, length - read) : length - read), SocketFlags.None);
             if (n == 0)
             {
                 throw new IOException($"closed after {read} of {length} bytes");
             }
 
             read += n;
-            await Task.Delay(1);
-        }
-
-        return buffer;
-    }
-
-    private static async Task<byte[]> ReadExactlyAsync(Socket socket, int length)
-    {
-        var buffer = new byte[length];
-        var read = 0;
-        while (read < length)
-        {
-            var n = await socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None);
-            if (n == 0)
+            if (slowly)
             {
-                throw new IOException($"closed after {read} of {length} bytes");
+                await Task.Delay(1);
             }
-
-            read += n;
         }
 
         return buffer;
